@@ -1,0 +1,30 @@
+"""URL wiring only: each app owns its own urls module."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+admin.site.site_header = "同心库 管理后台"
+admin.site.site_title = "同心库 管理后台"
+admin.site.index_title = "数据维护"
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("admin/", admin.site.urls),
+    path("organizations/", include("organizations.urls")),
+    path("api/v1/organizations/", include("organizations.api.urls")),
+    path("talents/", include("talents.urls")),
+    path("api/v1/talents/", include("talents.api.urls")),
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include("registry.urls")),
+]
+
+handler403 = "registry.views.shell.error_403"
+handler404 = "registry.views.shell.error_404"
+handler500 = "registry.views.shell.error_500"

@@ -1,0 +1,389 @@
+"""两个覆盖, computed and never typed: organizational and work coverage, their rates and the rule breaches.
+
+Definitions (for organizations whose status is 正常, as of a date, default today):
+- organizational coverage 组织覆盖: a party organization covers it (its own, or a 联合党支部);
+- work coverage 工作覆盖: organizational coverage, or an active 党建指导员 / 党建联络员 /
+  统战联络员 / 专职党务工作者 assignment.
+Rules come from the 饱和攻坚 plan: one instructor guides 5–10 organizations, organizations of
+30+ staff get one of their own (1:1), organizations with a party organization set up a 统战委员,
+those without one a 统战联络员; 3+ formal party members means a party organization should exist.
+
+Two forms of the same conditions, for speed at a million rows: ``annotate_coverage`` puts per-row
+flags on a page of records (correlated EXISTS, cheap for 50 rows); ``CoverageSets`` gives the
+conditions as ``id IN (subquery)`` (uncorrelated, hashed once per statement) for counting and
+filtering whole tables.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import Region
+
+from .choices import LiaisonRole, OrganizationStatus, PartyOrgKind
+from .models import AnnualSurvey, Assignment, Liaison, Organization, PartyCoverage
+
+INSTRUCTOR_MIN = 5
+INSTRUCTOR_MAX = 10
+LARGE_STAFF = 30
+PARTY_ORG_THRESHOLD = 3
+WORK_COVER_ROLES = [
+    LiaisonRole.PARTY_INSTRUCTOR,
+    LiaisonRole.PARTY_LIAISON,
+    LiaisonRole.UNITED_FRONT_LIAISON,
+    LiaisonRole.FULL_TIME_PARTY_WORKER,
+]
+
+
+def _active(queryset, on):
+    return queryset.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
+
+
+def _latest_survey(field: str):
+    latest = AnnualSurvey.objects.filter(organization=OuterRef("pk")).order_by("-year").values(field)[:1]
+    return Coalesce(Subquery(latest, output_field=IntegerField()), Value(0))
+
+
+def annotate_coverage(queryset, *, on=None):
+    """Per-row coverage flags and the latest survey counts, for the records a page shows."""
+    on = on or timezone.localdate()
+    coverage = PartyCoverage.objects.filter(organization=OuterRef("pk"))
+    assignments = _active(Assignment.objects.filter(organization=OuterRef("pk")), on)
+    return queryset.annotate(
+        has_party_org=Exists(coverage),
+        has_own_party_org=Exists(coverage.exclude(party_organization__kind=PartyOrgKind.JOINT_BRANCH)),
+        has_work_liaison=Exists(assignments.filter(role__in=WORK_COVER_ROLES)),
+        staff=_latest_survey("staff_count"),
+        party_members=_latest_survey("party_member_count"),
+        mobile_members=_latest_survey("mobile_party_member_count"),
+    ).annotate(
+        org_covered=ExpressionWrapper(Q(has_party_org=True), output_field=BooleanField()),
+        work_covered=ExpressionWrapper(Q(has_party_org=True) | Q(has_work_liaison=True), output_field=BooleanField()),
+    )
+
+
+class CoverageSets:
+    """The coverage conditions over whole tables, as of ``on``: EXISTS on the organization's row.
+
+    In a WHERE clause Postgres turns them into (anti-)joins; inside a COUNT(…) FILTER they are
+    index probes per row. Both stay within seconds at a million organizations, where an
+    ``IN (subquery)`` larger than work_mem would rescan the subquery for every row.
+    """
+
+    def __init__(self, on=None):
+        self.on = on or timezone.localdate()
+
+    def _coverage(self):
+        return PartyCoverage.objects.filter(organization=OuterRef("pk"))
+
+    def _role(self, *roles) -> Exists:
+        return Exists(_active(Assignment.objects.filter(organization=OuterRef("pk"), role__in=roles), self.on))
+
+    def _latest(self, condition: Q) -> Exists:
+        """The organization's latest survey meets ``condition``."""
+        newest = AnnualSurvey.objects.filter(organization=OuterRef("organization")).order_by("-year").values("year")[:1]
+        surveys = AnnualSurvey.objects.annotate(resident=F("party_member_count") - F("mobile_party_member_count"))
+        return Exists(surveys.filter(condition, organization=OuterRef("pk"), year=Subquery(newest)))
+
+    def _instructors(self):
+        return _active(Assignment.objects.filter(role=LiaisonRole.PARTY_INSTRUCTOR), self.on)
+
+    def instructor_loads(self):
+        """{liaison id: organizations guided now}."""
+        return dict(
+            self._instructors()
+            .values("liaison")
+            .annotate(n=Count("organization", distinct=True))
+            .values_list("liaison", "n")
+        )
+
+    def _dedicated(self) -> Exists:
+        """The organization's instructor guides only it (the 1:1 case)."""
+        single = self._instructors().values("liaison").annotate(n=Count("organization", distinct=True)).filter(n=1)
+        return Exists(self._instructors().filter(organization=OuterRef("pk"), liaison__in=single.values("liaison")))
+
+    @property
+    def org_covered(self) -> Q:
+        return Q(Exists(self._coverage()))
+
+    @property
+    def work_covered(self) -> Q:
+        return Q(Exists(self._coverage())) | Q(self._role(*WORK_COVER_ROLES))
+
+    def rule(self, key: str) -> Q:
+        own = Q(Exists(self._coverage().exclude(party_organization__kind=PartyOrgKind.JOINT_BRANCH)))
+        covered = Q(Exists(self._coverage()))
+        uf_member = Q(self._role(LiaisonRole.UNITED_FRONT_MEMBER))
+        threshold = PARTY_ORG_THRESHOLD
+        return {
+            "large_without_instructor": Q(self._latest(Q(staff_count__gte=LARGE_STAFF))) & ~Q(self._dedicated()),
+            "party_org_without_uf_member": own & ~uf_member,
+            "uf_liaison_with_party_org": own & Q(self._role(LiaisonRole.UNITED_FRONT_LIAISON)),
+            "uf_member_without_party_org": ~covered & uf_member,
+            "should_build": ~own & Q(self._latest(Q(resident__gte=threshold))),
+            "mobile_branch_missing": ~own
+            & Q(self._latest(Q(mobile_party_member_count__gte=threshold, resident__lt=threshold))),
+            "mobile_unattached": ~covered
+            & Q(self._latest(Q(mobile_party_member_count__gt=0, mobile_party_member_count__lt=threshold))),
+            "work_uncovered": ~covered & ~Q(self._role(*WORK_COVER_ROLES)),
+        }[key]
+
+
+def covered_base(*, user, region: Region | None = None):
+    """The organizations that count for coverage: visible to the user, registered (正常), in ``region``."""
+    queryset = Organization.objects.visible_to(user).filter(status=OrganizationStatus.NORMAL)
+    if region is not None:
+        queryset = queryset.filter(region__path__startswith=region.path)
+    return queryset
+
+
+@dataclass
+class CoverageRow:
+    key: str
+    label: str
+    total: int
+    org_covered: int
+    work_covered: int
+    url: str | None = None
+
+    @property
+    def org_rate(self) -> float:
+        return round(100 * self.org_covered / self.total, 1) if self.total else 0.0
+
+    @property
+    def work_rate(self) -> float:
+        return round(100 * self.work_covered / self.total, 1) if self.total else 0.0
+
+    @property
+    def uncovered(self) -> int:
+        return self.total - self.work_covered
+
+
+def rates_chart(rows: list[CoverageRow], *, horizontal: bool = False) -> dict:
+    """The chart spec (static/js/charts.js) of organizational and work coverage rates by row."""
+    return {
+        "type": "bar",
+        "horizontal": horizontal,
+        "categories": [r.label for r in rows],
+        "series": [
+            {"name": "组织覆盖率", "data": [r.org_rate for r in rows]},
+            {"name": "工作覆盖率", "data": [r.work_rate for r in rows]},
+        ],
+        "percent": True,
+        "max": 100,
+    }
+
+
+def _counts(sets: CoverageSets) -> dict:
+    return {
+        "total": Count("pk"),
+        "org_covered": Count("pk", filter=sets.org_covered),
+        "work_covered": Count("pk", filter=sets.work_covered),
+    }
+
+
+def coverage_totals(*, user, region: Region | None = None, on=None) -> CoverageRow:
+    data = covered_base(user=user, region=region).aggregate(**_counts(CoverageSets(on)))
+    return CoverageRow("total", "合计", **data)
+
+
+def coverage_by_region(*, user, region: Region, on=None) -> list[CoverageRow]:
+    """One row per child region of ``region`` (plus one for records kept at ``region`` itself)."""
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
+    bucket = Case(
+        *[When(region__path__startswith=child.path, then=Value(child.pk)) for child in children],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    grouped = {
+        row["bucket"]: row
+        for row in covered_base(user=user, region=region)
+        .annotate(bucket=bucket)
+        .order_by()
+        .values("bucket")
+        .annotate(**_counts(CoverageSets(on)))
+    }
+    rows = []
+    for child in children:
+        data = grouped.get(child.pk, {"total": 0, "org_covered": 0, "work_covered": 0})
+        rows.append(
+            CoverageRow(
+                str(child.pk),
+                child.name,
+                data["total"],
+                data["org_covered"],
+                data["work_covered"],
+                url=f"{reverse('organizations:coverage')}?region={child.pk}",
+            )
+        )
+    own = grouped.get(0)
+    if own and own["total"]:
+        rows.append(
+            CoverageRow("self", f"{region.name}（本级）", own["total"], own["org_covered"], own["work_covered"])
+        )
+    return rows
+
+
+def coverage_by_industry(*, user, region: Region | None = None, on=None) -> list[CoverageRow]:
+    grouped = list(
+        covered_base(user=user, region=region)
+        .order_by()
+        .values("industry__name", "industry__sort_order")
+        .annotate(**_counts(CoverageSets(on)))
+    )
+    rows = []
+    for row in sorted(grouped, key=lambda r: (r["industry__sort_order"] is None, r["industry__sort_order"] or 0)):
+        label = row["industry__name"] or "未分类"
+        rows.append(CoverageRow(label, label, row["total"], row["org_covered"], row["work_covered"]))
+    return rows
+
+
+def uncovered_organizations(*, user, region: Region | None = None, on=None):
+    """Organizations with neither a party organization nor an active instructor/liaison."""
+    base = covered_base(user=user, region=region).filter(CoverageSets(on).rule("work_uncovered"))
+    return annotate_coverage(base, on=on).select_related("region", "industry").order_by("region__path", "name", "pk")
+
+
+@dataclass
+class Breach:
+    rule: str
+    title: str
+    subject: str
+    detail: str
+    url: str
+    region: str = ""
+
+
+ORGANIZATION_RULES = {
+    "large_without_instructor": f"{LARGE_STAFF}人以上未按1:1选派党建指导员",
+    "party_org_without_uf_member": "已建党组织未设统战委员",
+    "uf_liaison_with_party_org": "已建党组织却设统战联络员",
+    "uf_member_without_party_org": "未建党组织却设统战委员",
+    "should_build": f"应建未建（正式党员{PARTY_ORG_THRESHOLD}名以上）",
+    "mobile_branch_missing": f"流动党员{PARTY_ORG_THRESHOLD}名以上未建流动党员党支部",
+    "mobile_unattached": "流动党员未纳入联合党支部",
+    "work_uncovered": "党的工作未覆盖",
+}
+LIAISON_RULES = {
+    "instructor_overload": f"党建指导员指导超过{INSTRUCTOR_MAX}家",
+    "instructor_underload": f"党建指导员指导少于{INSTRUCTOR_MIN}家",
+}
+RULES = {**LIAISON_RULES, **ORGANIZATION_RULES}
+
+
+def _org_detail(rule: str, org) -> str:
+    resident = org.party_members - org.mobile_members
+    return {
+        "large_without_instructor": f"从业人员{org.staff}人，未选派专门指导本组织的党建指导员",
+        "party_org_without_uf_member": "已成立党组织，应在党组织中设立统战委员",
+        "uf_liaison_with_party_org": "已成立党组织的社会组织应设统战委员而非统战联络员",
+        "uf_member_without_party_org": "未成立党组织的社会组织应设统战联络员",
+        "should_build": f"正式党员{org.party_members}名（其中流动党员{org.mobile_members}名，"
+        f"本单位{resident}名），未成立党组织",
+        "mobile_branch_missing": f"流动党员{org.mobile_members}名，应成立流动党员党支部",
+        "mobile_unattached": f"流动党员{org.mobile_members}名，未纳入联合党支部或相近党组织",
+        "work_uncovered": "无党组织、无党建指导员、无党建联络员",
+    }[rule]
+
+
+def _instructor_load_rules(loads: dict, sets: CoverageSets):
+    """{liaison id: rule} for instructors guiding too many or too few organizations."""
+    single = [liaison for liaison, n in loads.items() if n == 1]
+    large_single = set()
+    if single:
+        # an instructor with one organization of 30+ staff is the 1:1 case, not under-used
+        large = Organization.objects.filter(sets._latest(Q(staff_count__gte=LARGE_STAFF)))
+        guided = sets._instructors().filter(liaison__in=single, organization__in=large)
+        large_single = set(guided.values_list("liaison", flat=True))
+    result = {}
+    for liaison, n in loads.items():
+        if n > INSTRUCTOR_MAX:
+            result[liaison] = "instructor_overload"
+        elif n < INSTRUCTOR_MIN and liaison not in large_single:
+            result[liaison] = "instructor_underload"
+    return result
+
+
+def _instructors_in_scope(*, user, region, ids):
+    liaisons = Liaison.objects.visible_to(user).filter(pk__in=ids)
+    if region is not None:
+        here = Assignment.objects.filter(liaison=OuterRef("pk"), organization__region__path__startswith=region.path)
+        liaisons = liaisons.filter(Q(region__path__startswith=region.path) | Exists(here))
+    return liaisons.select_related("region")
+
+
+def breach_counts(*, user, region: Region | None = None, on=None) -> list[dict]:
+    """How many records break each rule — one aggregate pass, however many organizations."""
+    sets = CoverageSets(on)
+    counts = covered_base(user=user, region=region).aggregate(
+        **{rule: Count("pk", filter=sets.rule(rule)) for rule in ORGANIZATION_RULES}
+    )
+    liaison_rules = _instructor_load_rules(sets.instructor_loads(), sets)
+    visible = set(_instructors_in_scope(user=user, region=region, ids=list(liaison_rules)).values_list("pk", flat=True))
+    for rule in LIAISON_RULES:
+        counts[rule] = sum(1 for liaison, r in liaison_rules.items() if r == rule and liaison in visible)
+    return [{"rule": rule, "title": title, "count": counts[rule]} for rule, title in RULES.items()]
+
+
+def rule_breaches(
+    *, user, region: Region | None = None, rule: str | None = None, organization=None, on=None, limit: int | None = None
+) -> list[Breach]:
+    """The breaches themselves, each linking to the record to fix (of one ``rule``, or all)."""
+    sets = CoverageSets(on)
+    rules = [rule] if rule else list(RULES)
+    breaches: list[Breach] = []
+    base = covered_base(user=user, region=region)
+    if organization is not None:
+        base = base.filter(pk=organization.pk)
+    for key in rules:
+        if key not in ORGANIZATION_RULES:
+            continue
+        rows = annotate_coverage(base.filter(sets.rule(key)), on=on).select_related("region")
+        rows = rows.order_by("region__path", "name", "pk")
+        for org in rows[:limit] if limit else rows:
+            breaches.append(
+                Breach(
+                    key,
+                    RULES[key],
+                    org.name,
+                    _org_detail(key, org),
+                    reverse("organizations:organization_detail", args=[org.pk]),
+                    org.region.name,
+                )
+            )
+    if organization is not None or not any(key in LIAISON_RULES for key in rules):
+        return breaches
+    loads = sets.instructor_loads()
+    liaison_rules = _instructor_load_rules(loads, sets)
+    wanted = [liaison for liaison, key in liaison_rules.items() if key in rules]
+    liaisons = _instructors_in_scope(user=user, region=region, ids=wanted).order_by("name", "pk")
+    for liaison in liaisons[:limit] if limit else liaisons:
+        key = liaison_rules[liaison.pk]
+        if key in rules:
+            breaches.append(
+                Breach(
+                    key,
+                    RULES[key],
+                    liaison.name,
+                    f"现指导{loads[liaison.pk]}家社会组织",
+                    reverse("organizations:liaison_detail", args=[liaison.pk]),
+                    liaison.region.name,
+                )
+            )
+    return breaches

@@ -1,0 +1,89 @@
+"""The organizations app's menu entries and 工作台 panel (两个覆盖 at a glance)."""
+
+from django.urls import reverse
+
+from registry.navigation import MenuItem, register_dashboard_panel, register_menu
+from registry.search import register_searchable
+
+from . import coverage, selectors
+from .filters import LiaisonFilter, OrganizationFilter, PartyOrganizationFilter
+from .models import Liaison, Organization, PartyOrganization
+from .tables import LIAISON_TABLE, ORGANIZATION_TABLE, PARTY_ORGANIZATION_TABLE
+
+
+def coverage_panel(user) -> dict | None:
+    if not user.has_perm("organizations.view_organization"):
+        return None
+    root = selectors.scope_root(user=user)
+    if root is None:
+        return None
+    rows = coverage.coverage_by_region(user=user, region=root)
+    total = sum(r.total for r in rows)
+    org_covered = sum(r.org_covered for r in rows)
+    work_covered = sum(r.work_covered for r in rows)
+    counts = selectors.organization_counts(user=user)
+    org_list = reverse("organizations:organization_list")
+    return {
+        "key": "coverage",
+        "title": "社会组织与“两个覆盖”",
+        "link": reverse("organizations:coverage"),
+        "link_label": "覆盖情况",
+        "stats": [
+            {"label": "社会组织（正常登记）", "value": counts["normal"], "url": f"{org_list}?status=normal"},
+            {"label": "组织覆盖率", "value": f"{100 * org_covered / total:.1f}%" if total else "—"},
+            {"label": "工作覆盖率", "value": f"{100 * work_covered / total:.1f}%" if total else "—"},
+            {
+                "label": "党的工作未覆盖",
+                "value": total - work_covered,
+                "url": f"{org_list}?status=normal&work_covered=false",
+            },
+        ],
+        "chart_id": "chart-coverage",
+        "chart": coverage.rates_chart(rows),
+    }
+
+
+def register() -> None:
+    register_menu(
+        "organizations",
+        "社会组织",
+        20,
+        MenuItem("社会组织名录", "organizations:organization_list", "organizations.view_organization"),
+        MenuItem("年度摸底调查", "organizations:annualsurvey_list", "organizations.view_annualsurvey"),
+        MenuItem("党组织", "organizations:partyorganization_list", "organizations.view_partyorganization"),
+        MenuItem(
+            "党组织体系（1+6+12+N）", "organizations:partyorganization_tree", "organizations.view_partyorganization"
+        ),
+        MenuItem("联络员与党建指导员", "organizations:liaison_list", "organizations.view_liaison"),
+        MenuItem("联络员任职", "organizations:assignment_list", "organizations.view_assignment"),
+        MenuItem("阵地与基地", "organizations:venue_list", "organizations.view_venue"),
+        MenuItem("两个覆盖", "organizations:coverage", "organizations.view_organization"),
+    )
+    register_dashboard_panel(20, coverage_panel)
+    register_searchable(
+        key="organizations",
+        label="社会组织",
+        model=Organization,
+        order=10,
+        filterset_class=OrganizationFilter,
+        selector=selectors.organization_list,
+        table=ORGANIZATION_TABLE,
+    )
+    register_searchable(
+        key="party_organizations",
+        label="党组织",
+        model=PartyOrganization,
+        order=30,
+        filterset_class=PartyOrganizationFilter,
+        selector=selectors.party_organization_list,
+        table=PARTY_ORGANIZATION_TABLE,
+    )
+    register_searchable(
+        key="liaisons",
+        label="联络员与党建指导员",
+        model=Liaison,
+        order=40,
+        filterset_class=LiaisonFilter,
+        selector=selectors.liaison_list,
+        table=LIAISON_TABLE,
+    )

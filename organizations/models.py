@@ -1,0 +1,456 @@
+"""Social organizations with their yearly survey, party organizations (1+6+12+N), liaisons and venues."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from registry.history import track_history
+from registry.models import DictionaryItem, Region, TimeStampedModel
+from registry.scoping import RegionScopedManager, RegionScopedQuerySet
+from registry.search import pinyin_initials
+from registry.validators import normalize_code, validate_credit_code, validate_mobile
+
+from .choices import (
+    HonourLevel,
+    LiaisonRole,
+    OrganizationKind,
+    OrganizationStatus,
+    PartnerKind,
+    PartyOrgKind,
+    PartyOrgTier,
+    Rating,
+    VentureList,
+    VenueKind,
+    VenueLevel,
+)
+
+YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+class Industry(DictionaryItem):
+    """行业类别: the "12 类行业" a district groups its organizations by (admin-maintained)."""
+
+    class Meta(DictionaryItem.Meta):
+        verbose_name = "行业类别"
+        verbose_name_plural = "行业类别"
+
+
+@track_history()
+class Organization(TimeStampedModel):
+    name = models.CharField("名称", max_length=200)
+    name_initials = models.CharField("拼音首字母", max_length=200, editable=False, blank=True)
+    credit_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": "统一社会信用代码已存在：该社会组织已登记。"},
+    )
+    kind = models.CharField("组织类型", max_length=24, choices=OrganizationKind.choices)
+    registration_authority = models.CharField("登记管理机关", max_length=100, blank=True)
+    registration_date = models.DateField("登记日期", null=True, blank=True)
+    supervising_unit = models.CharField("业务主管单位", max_length=100, blank=True)
+    status = models.CharField(
+        "登记状态", max_length=16, choices=OrganizationStatus.choices, default=OrganizationStatus.NORMAL
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="所属区域",
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        help_text="所在街道或社区。",
+    )
+    address = models.CharField("住所", max_length=200, blank=True)
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    industry = models.ForeignKey(
+        Industry, verbose_name="行业类别", null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+    )
+    is_hub = models.BooleanField("枢纽型", default=False)
+    is_flagship = models.BooleanField("品牌性", default=False)
+    on_abnormal_list = models.BooleanField("列入活动异常名录", default=False)
+    rating = models.CharField("评估等级", max_length=2, choices=Rating.choices, blank=True)
+    rating_year = models.PositiveSmallIntegerField("评估年度", null=True, blank=True, validators=YEAR_VALIDATORS)
+    honour_level = models.CharField("示范性社会组织", max_length=10, choices=HonourLevel.choices, blank=True)
+    honour_year = models.PositiveSmallIntegerField("示范性认定年度", null=True, blank=True, validators=YEAR_VALIDATORS)
+    venture_list = models.CharField("公益创投名单", max_length=8, choices=VentureList.choices, blank=True)
+    remarks = models.TextField("备注", blank=True)
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "社会组织"
+        verbose_name_plural = "社会组织"
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"), name="organization_credit_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(rating_year__isnull=False), name="organization_rating_has_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(honour_level="") | Q(honour_year__isnull=False), name="organization_honour_has_year"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="org_updated_idx"),
+            models.Index(fields=["region", "status"], name="org_region_status_idx"),
+            models.Index(fields=["industry", "status"], name="org_industry_status_idx"),
+            # name LIKE '%…%' and the pinyin initials are served by trigram indexes (C.UTF-8 ctype)
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="org_name_trgm_idx"),
+            GinIndex(fields=["name_initials"], opclasses=["gin_trgm_ops"], name="org_initials_trgm_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # derived columns of this row only: the normalized code and the pinyin initials for search
+        self.credit_code = normalize_code(self.credit_code)
+        self.name = (self.name or "").strip()
+        self.name_initials = pinyin_initials(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # normalized before the uniqueness check, so "9144…t" finds the stored "9144…T"
+        self.credit_code = normalize_code(self.credit_code)
+        if self.region_id and self.region.level not in ("street", "community"):
+            raise ValidationError({"region": "社会组织的所属区域应为街道或社区。"})
+        if self.rating and not self.rating_year:
+            raise ValidationError({"rating_year": "填写了评估等级时，请同时填写评估年度。"})
+        if self.honour_level and not self.honour_year:
+            raise ValidationError({"honour_year": "填写了示范性社会组织级别时，请同时填写认定年度。"})
+        if self.contact_phone and self.contact_phone.startswith("1"):
+            validate_mobile_field(self.contact_phone, "contact_phone")
+        if self.registration_date and self.registration_date > timezone.localdate():
+            raise ValidationError({"registration_date": "登记日期不能晚于今天。"})
+
+
+def validate_mobile_field(value, field):
+    try:
+        validate_mobile(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
+@track_history()
+class AnnualSurvey(TimeStampedModel):
+    """年度摸底调查: the counts that change every year (staff, party members)."""
+
+    scope_region_field = "organization__region"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="社会组织", on_delete=models.CASCADE, related_name="surveys"
+    )
+    year = models.PositiveSmallIntegerField("年度", validators=YEAR_VALIDATORS)
+    staff_count = models.PositiveIntegerField("从业人员数", default=0)
+    party_member_count = models.PositiveIntegerField("正式党员数", default=0)
+    probationary_member_count = models.PositiveIntegerField("预备党员数", default=0)
+    mobile_party_member_count = models.PositiveIntegerField(
+        "其中流动党员数", default=0, help_text="正式党员中组织关系不在本单位的流动党员。"
+    )
+    surveyed_on = models.DateField("调查日期", null=True, blank=True)
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "年度摸底调查"
+        verbose_name_plural = "年度摸底调查"
+        ordering = ["organization", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="survey_one_per_year",
+                violation_error_message="该社会组织本年度已有摸底调查记录。",
+            ),
+            models.CheckConstraint(
+                condition=Q(mobile_party_member_count__lte=models.F("party_member_count")),
+                name="survey_mobile_within_members",
+                violation_error_message="流动党员数不能多于正式党员数。",
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1990) & Q(year__lte=2100), name="survey_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}年"
+
+
+class PartyOrganizationQuerySet(RegionScopedQuerySet):
+    pass
+
+
+@track_history()
+class PartyOrganization(TimeStampedModel):
+    name = models.CharField("党组织名称", max_length=200)
+    kind = models.CharField("组织类型", max_length=16, choices=PartyOrgKind.choices)
+    tier = models.CharField("层级（1+6+12+N）", max_length=12, choices=PartyOrgTier.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="party_organizations"
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="所属行业（条）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_organizations",
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        verbose_name="覆盖的社会组织",
+        blank=True,
+        related_name="party_organizations",
+        through="PartyCoverage",
+    )
+    secretary = models.CharField("书记", max_length=50, blank=True)
+    member_count = models.PositiveIntegerField("党员人数", default=0)
+    founded_date = models.DateField("成立日期", null=True, blank=True)
+    remarks = models.TextField("备注", blank=True)
+
+    objects = RegionScopedManager.from_queryset(PartyOrganizationQuerySet)()
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["tier", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="partyorg_unique_name_under_parent",
+                violation_error_message="同一上级党组织下已有同名党组织。",
+            ),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="partyorg_unique_root_name"
+            ),
+            models.CheckConstraint(
+                condition=~Q(tier=PartyOrgTier.DISTRICT) | Q(parent__isnull=True), name="partyorg_district_is_root"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.tier != PartyOrgTier.DISTRICT and not self.parent_id:
+            raise ValidationError({"parent": "除区社会组织党委外，党组织应有上级党组织。"})
+        if self.tier == PartyOrgTier.DISTRICT and self.parent_id:
+            raise ValidationError({"parent": "区社会组织党委是最上级，不能有上级党组织。"})
+        if self.tier == PartyOrgTier.SECTOR and not self.industry_id:
+            raise ValidationError({"industry": "行业党组织（条）请选择所属行业。"})
+        if self.pk and self.parent_id:
+            node = self.parent
+            while node is not None:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": "上级党组织不能是其自身或其下级。"})
+                node = node.parent
+
+
+@track_history()
+class PartyCoverage(models.Model):
+    """A party organization covers an organization (a 联合党支部 covers several)."""
+
+    scope_region_field = "organization__region"
+
+    party_organization = models.ForeignKey(
+        PartyOrganization, verbose_name="党组织", on_delete=models.CASCADE, related_name="coverages"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="社会组织", on_delete=models.CASCADE, related_name="coverages"
+    )
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "党组织覆盖"
+        verbose_name_plural = "党组织覆盖"
+        constraints = [
+            models.UniqueConstraint(fields=["party_organization", "organization"], name="coverage_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.party_organization} → {self.organization}"
+
+
+class LiaisonQuerySet(RegionScopedQuerySet):
+    def scope_condition(self, region):
+        # a district-level instructor is visible to a street that holds one of their assignments
+        assigned_here = Assignment.objects.filter(
+            liaison=OuterRef("pk"), organization__region__path__startswith=region.path
+        )
+        return super().scope_condition(region) | Q(Exists(assigned_here))
+
+
+@track_history()
+class Liaison(TimeStampedModel):
+    """联络员/工作人员: a person who covers organizations (统战委员, 党建指导员, …)."""
+
+    name = models.CharField("姓名", max_length=50)
+    name_initials = models.CharField("拼音首字母", max_length=100, editable=False, blank=True)
+    gender = models.CharField("性别", max_length=6, choices=[("male", "男"), ("female", "女")], blank=True)
+    mobile = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
+    work_unit = models.CharField("工作单位", max_length=200, blank=True)
+    post = models.CharField("职务", max_length=100, blank=True)
+    is_party_member = models.BooleanField("中共党员", default=True)
+    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="liaisons")
+    remarks = models.TextField("备注", blank=True)
+
+    objects = RegionScopedManager.from_queryset(LiaisonQuerySet)()
+
+    class Meta:
+        verbose_name = "联络员"
+        verbose_name_plural = "联络员"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=~Q(mobile=""),
+                name="liaison_unique_mobile",
+                violation_error_message="该手机号已登记为另一位联络员。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.mobile = normalize_code(self.mobile)
+        self.name_initials = pinyin_initials(self.name)
+        super().save(*args, **kwargs)
+
+
+class AssignmentQuerySet(RegionScopedQuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
+
+
+@track_history()
+class Assignment(TimeStampedModel):
+    """A liaison's dated role in one organization."""
+
+    scope_region_field = "organization__region"
+
+    liaison = models.ForeignKey(Liaison, verbose_name="联络员", on_delete=models.PROTECT, related_name="assignments")
+    organization = models.ForeignKey(
+        Organization, verbose_name="社会组织", on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField("角色", max_length=16, choices=LiaisonRole.choices)
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期", null=True, blank=True, help_text="仍在任则留空。")
+    remarks = models.CharField("备注", max_length=200, blank=True)
+
+    objects = RegionScopedManager.from_queryset(AssignmentQuerySet)()
+
+    class Meta:
+        verbose_name = "联络员任职"
+        verbose_name_plural = "联络员任职"
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_end_after_start",
+                violation_error_message="结束日期不能早于开始日期。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "role"], name="assignment_org_role_idx"),
+            models.Index(fields=["liaison", "role"], name="assignment_liaison_role_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.liaison} · {self.get_role_display()} · {self.organization}"
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+
+@track_history()
+class Pairing(TimeStampedModel):
+    """结对共建 of a social-organization party organization with another party organization."""
+
+    scope_region_field = "party_organization__region"
+
+    party_organization = models.ForeignKey(
+        PartyOrganization, verbose_name="社会组织党组织", on_delete=models.CASCADE, related_name="pairings"
+    )
+    partner_name = models.CharField("结对单位党组织", max_length=200)
+    partner_kind = models.CharField("结对单位类型", max_length=12, choices=PartnerKind.choices)
+    since = models.DateField("结对日期")
+    content = models.TextField("共建内容", blank=True)
+    is_active = models.BooleanField("持续共建中", default=True)
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "结对共建"
+        verbose_name_plural = "结对共建"
+        ordering = ["-since", "-pk"]
+
+    def __str__(self):
+        return f"{self.party_organization} ↔ {self.partner_name}"
+
+
+@track_history()
+class Venue(TimeStampedModel):
+    """阵地/基地: incubation bases, stations, service centres, community rooms."""
+
+    SIX_STANDARDS = [
+        ("has_site", "有场地"),
+        ("has_sign", "有标识"),
+        ("has_rules", "有制度"),
+        ("has_team", "有队伍"),
+        ("has_activities", "有活动"),
+        ("has_records", "有台账"),
+    ]
+
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("阵地类型", max_length=16, choices=VenueKind.choices)
+    level = models.CharField("级别", max_length=10, choices=VenueLevel.choices)
+    region = models.ForeignKey(Region, verbose_name="所属区域", on_delete=models.PROTECT, related_name="venues")
+    operating_organization = models.ForeignKey(
+        Organization, verbose_name="运营机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="venues"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    floor_area = models.DecimalField("面积（平方米）", max_digits=10, decimal_places=1, null=True, blank=True)
+    opened_date = models.DateField("启用日期", null=True, blank=True)
+    has_site = models.BooleanField("有场地", default=False)
+    has_sign = models.BooleanField("有标识", default=False)
+    has_rules = models.BooleanField("有制度", default=False)
+    has_team = models.BooleanField("有队伍", default=False)
+    has_activities = models.BooleanField("有活动", default=False)
+    has_records = models.BooleanField("有台账", default=False)
+    remarks = models.TextField("备注", blank=True)
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "阵地"
+        verbose_name_plural = "阵地"
+        ordering = ["region__path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="venue_unique_name_in_region",
+                violation_error_message="该区域已有同名阵地。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def standards_met(self) -> int:
+        return sum(1 for field, _ in self.SIX_STANDARDS if getattr(self, field))
+
+    @property
+    def standards_label(self) -> str:
+        return f"{self.standards_met}/6"

@@ -1,0 +1,96 @@
+"""Reads of the organizations app; each starts from visible_to(user)."""
+
+from django.db.models import Count, Prefetch, Q
+
+from registry.models import Region
+
+from .coverage import annotate_coverage
+from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
+
+
+def organization_list(*, user):
+    """Organizations with what the list shows: region, industry, latest survey and coverage flags."""
+    return annotate_coverage(Organization.objects.visible_to(user)).select_related("region__parent", "industry")
+
+
+def organization_get(*, user, pk) -> Organization:
+    return organization_list(user=user).get(pk=pk)
+
+
+def survey_list(*, user):
+    return AnnualSurvey.objects.visible_to(user).select_related("organization", "organization__region")
+
+
+def party_organization_list(*, user):
+    return (
+        PartyOrganization.objects.visible_to(user)
+        .select_related("region__parent", "parent", "industry")
+        .annotate(covered_count=Count("coverages", distinct=True), children_count=Count("children", distinct=True))
+    )
+
+
+def party_organization_tree(*, user) -> list[dict]:
+    """The 1+6+12+N tree of visible party organizations, as nested dicts ready for the template.
+
+    A visible organization whose parent is not visible (a street user's hub under the district
+    committee) becomes a root of the tree shown to that user.
+    """
+    nodes = list(party_organization_list(user=user).order_by("tier", "name"))
+    by_id = {node.pk: {"node": node, "children": []} for node in nodes}
+    roots = []
+    for node in nodes:
+        parent = by_id.get(node.parent_id)
+        (parent["children"] if parent else roots).append(by_id[node.pk])
+    return roots
+
+
+def liaison_list(*, user):
+    active = Assignment.objects.active()
+    return (
+        Liaison.objects.visible_to(user)
+        .select_related("region__parent")
+        .annotate(active_count=Count("assignments", filter=Q(assignments__in=active), distinct=True))
+    )
+
+
+def assignment_list(*, user):
+    return Assignment.objects.visible_to(user).select_related("liaison", "organization", "organization__region__parent")
+
+
+def pairing_list(*, user):
+    return Pairing.objects.visible_to(user).select_related("party_organization")
+
+
+def venue_list(*, user):
+    return Venue.objects.visible_to(user).select_related("region__parent", "operating_organization")
+
+
+def organization_related(*, user, organization: Organization) -> dict:
+    """What an organization's page lists below its fields."""
+    return {
+        "surveys": survey_list(user=user).filter(organization=organization).order_by("-year"),
+        "party_organizations": party_organization_list(user=user).filter(coverages__organization=organization),
+        "assignments": assignment_list(user=user).filter(organization=organization).order_by("-start_date", "-pk"),
+        "venues": venue_list(user=user).filter(operating_organization=organization),
+    }
+
+
+def organization_counts(*, user) -> dict:
+    qs = Organization.objects.visible_to(user)
+    return qs.aggregate(
+        total=Count("pk"),
+        normal=Count("pk", filter=Q(status="normal")),
+        hubs=Count("pk", filter=Q(is_hub=True, status="normal")),
+        abnormal=Count("pk", filter=Q(on_abnormal_list=True)),
+    )
+
+
+def scope_root(*, user) -> Region | None:
+    """The region a coverage page starts from: the user's own, or the top of the tree."""
+    if getattr(user, "region_id", None) and not (user.is_superuser or user.all_regions):
+        return user.region
+    return Region.objects.filter(parent__isnull=True).order_by("code").first()
+
+
+def prefetch_assignments_active():
+    return Prefetch("assignments", queryset=Assignment.objects.active().select_related("liaison"))

@@ -1,0 +1,18 @@
+"""The registry core app."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = "基础信息"
+
+    def ready(self):
+        from registry import dashboard, imports  # noqa: F401 (imports registers the Excel import specs)
+        from registry.roles import sync_roles
+
+        dashboard.register()
+
+        # after every app's permissions exist (django.contrib.auth's handler runs first)
+        post_migrate.connect(sync_roles, dispatch_uid="registry.sync_roles")

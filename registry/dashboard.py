@@ -1,0 +1,39 @@
+"""The registry's own 工作台 panels and menu entries."""
+
+from django.urls import reverse
+
+from registry.choices import RegionLevel
+from registry.navigation import MenuItem, register_dashboard_panel, register_menu
+from registry.selectors import region_counts_by_level, street_community_counts
+
+
+def scope_panel(user) -> dict:
+    counts = region_counts_by_level(user=user)
+    streets = street_community_counts(user=user)
+    panel = {
+        "key": "scope",
+        "title": f"管辖范围：{user.scope_label}",
+        "link": reverse("registry:region_list"),
+        "link_label": "行政区划",
+        "stats": [
+            {"label": "街道/镇", "value": counts[RegionLevel.STREET]},
+            {"label": "社区/村", "value": counts[RegionLevel.COMMUNITY]},
+            {"label": "网格", "value": counts[RegionLevel.GRID]},
+        ],
+    }
+    if len(streets) > 1:
+        panel["chart_id"] = "chart-scope-streets"
+        panel["chart"] = {
+            "type": "bar",
+            "categories": [s["name"] for s in streets],
+            "series": [{"name": "社区数", "data": [s["communities"] for s in streets]}],
+        }
+    return panel
+
+
+def register() -> None:
+    register_menu("system", "系统", 90, MenuItem("行政区划", "registry:region_list", "registry.view_region"))
+    register_menu(
+        "system", "系统", 90, MenuItem("个人信息访问日志", "registry:accesslog_list", "registry.view_accesslog")
+    )
+    register_dashboard_panel(10, scope_panel)

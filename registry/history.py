@@ -1,0 +1,89 @@
+"""Change history (变更记录) of registry records, kept by django-pghistory database triggers.
+
+Triggers catch every write — save(), create(), bulk and queryset.update() — and the
+HistoryContextMiddleware attaches who did it, from which page and address.
+"""
+
+import pghistory
+from django.db import models
+
+TRACKED_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
+
+
+def track_history(*, exclude: list[str] | None = None):
+    """Class decorator: keep an event row for every insert, update and delete of the model."""
+    return pghistory.track(
+        pghistory.InsertEvent("insert"),
+        pghistory.UpdateEvent("update"),
+        pghistory.DeleteEvent("delete"),
+        exclude=exclude,
+    )
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def _display_value(model, name: str, value):
+    if value is None or value == "":
+        return "（空）"
+    try:
+        field = model._meta.get_field(name)
+    except Exception:
+        return value
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.BooleanField):
+        return "是" if value else "否"
+    return value
+
+
+def history_for(obj, *, personal: dict[str, str] | None = None, clear: bool = False, limit: int = 200) -> list[dict]:
+    """The events of one record, newest first, as rows ready for the 变更记录 table.
+
+    ``personal`` maps personal-data fields to their masking ("mobile", "id_number"); their old
+    and new values are masked unless ``clear`` (the viewer holds the permission).
+    """
+    from registry.tables import MASKERS
+
+    personal = personal or {}
+    from pghistory.models import MiddlewareEvents
+
+    from registry.models import User
+
+    model = type(obj)
+    events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    rows = []
+    for event in events:
+        context = event.pgh_context or {}
+        changes = []
+        for name, pair in sorted((event.pgh_diff or {}).items()):
+            if name in ("id", "updated_at", "created_at", "search_text"):
+                continue
+            before, after = pair
+            if name in personal and not clear:
+                mask = MASKERS[personal[name]]
+                before = mask(before) if before else "（空）"
+                after = mask(after) if after else "（空）"
+            else:
+                before = _display_value(model, name, before)
+                after = _display_value(model, name, after)
+            changes.append({"field": _field_label(model, name), "before": before, "after": after})
+        user = users.get(context.get("user"))
+        rows.append(
+            {
+                "when": event.pgh_created_at,
+                "label": TRACKED_LABELS.get(event.pgh_label, event.pgh_label),
+                "user": user,
+                "user_display": (user.display_name if user else context.get("source") or "系统"),
+                "url": context.get("url", ""),
+                "ip": context.get("ip", ""),
+                "changes": changes,
+            }
+        )
+    return rows

@@ -1,0 +1,55 @@
+"""Pagination that stays fast on a million rows: fetch one page plus one row, count only up to a cap."""
+
+from dataclasses import dataclass
+
+COUNT_CAP = 10_000
+
+
+@dataclass
+class Page:
+    objects: list
+    number: int
+    per_page: int
+    has_next: bool
+    count: int  # exact when below the cap
+    count_capped: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.objects else 0
+
+    @property
+    def end_index(self) -> int:
+        return self.start_index + len(self.objects) - 1 if self.objects else 0
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.count_capped:
+            return None
+        return max(1, -(-self.count // self.per_page))
+
+    @property
+    def count_display(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.count_capped else f"{self.count:,}"
+
+    def nearby_pages(self) -> list[int]:
+        last = self.num_pages or (self.number + (1 if self.has_next else 0))
+        return list(range(max(1, self.number - 3), min(last, self.number + 3) + 1))
+
+
+def paginate(queryset, page_param, per_page: int) -> Page:
+    try:
+        number = max(1, int(page_param or 1))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset : offset + per_page + 1])
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    # COUNT over at most COUNT_CAP + 1 rows: an exact total for everyday lists, a bounded cost on huge ones
+    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count() if (number > 1 or has_next) else len(rows)
+    return Page(rows, number, per_page, has_next, min(count, COUNT_CAP), count > COUNT_CAP)

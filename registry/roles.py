@@ -1,0 +1,75 @@
+"""Roles are Django groups; this module declares what each one may do.
+
+Domain apps announce themselves with ``register_domain_app`` (from their AppConfig.ready),
+so the registry never names them. Permissions are granted after every migrate, add-only,
+so an admin's extra grants survive.
+"""
+
+DISTRICT_ADMIN = "区级管理员"
+STREET_STAFF = "街道工作人员"
+ANALYST = "分析员"
+VIEWER = "只读"
+ROLE_NAMES = [DISTRICT_ADMIN, STREET_STAFF, ANALYST, VIEWER]
+
+# actions on every model of the domain apps, plus named extra permissions
+ROLE_GRANTS = {
+    DISTRICT_ADMIN: {
+        "actions": ["view", "add", "change", "delete"],
+        "extra": [
+            "registry.view_personal_data",
+            "registry.reveal_personal_data",
+            "registry.export_data",
+            "registry.view_accesslog",
+            "registry.view_region",
+            "registry.add_region",
+            "registry.change_region",
+            "registry.view_user",
+            "registry.add_user",
+            "registry.change_user",
+        ],
+    },
+    STREET_STAFF: {
+        "actions": ["view", "add", "change"],
+        # street staff see masked numbers and reveal one person's at a time, with a reason
+        "extra": ["registry.export_data", "registry.view_region", "registry.reveal_personal_data"],
+    },
+    ANALYST: {"actions": ["view"], "extra": ["registry.export_data", "registry.view_region"]},
+    VIEWER: {"actions": ["view"], "extra": ["registry.view_region"]},
+}
+
+_domain_apps: list[str] = []
+
+
+def register_domain_app(app_label: str) -> None:
+    if app_label not in _domain_apps:
+        _domain_apps.append(app_label)
+
+
+def domain_apps() -> list[str]:
+    return list(_domain_apps)
+
+
+def role_permissions(role: str):
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    grants = ROLE_GRANTS[role]
+    query = Q(pk__in=[])
+    if _domain_apps:
+        actions = Q()
+        for action in grants["actions"]:
+            actions |= Q(codename__startswith=f"{action}_")
+        query |= Q(content_type__app_label__in=_domain_apps) & actions
+    for full in grants["extra"]:
+        app_label, codename = full.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
+def sync_roles(**kwargs) -> None:
+    """Create the role groups and grant their declared permissions (add-only)."""
+    from django.contrib.auth.models import Group
+
+    for role in ROLE_NAMES:
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.add(*role_permissions(role))

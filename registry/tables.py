@@ -1,0 +1,136 @@
+"""Column specs: one list of columns per list page drives the HTML table, the detail fields and the export."""
+
+import datetime
+import decimal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.personal import can_see_personal, mask_id_number, mask_mobile
+
+MASKERS = {"id_number": mask_id_number, "mobile": mask_mobile}
+
+
+def _resolve(obj, path: str):
+    """Follow a dotted path; a field with choices gives its Chinese label."""
+    value = obj
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        if value is None:
+            return None
+        last = index == len(parts) - 1
+        display = getattr(value, f"get_{part}_display", None)
+        if last and callable(display):
+            return display() if getattr(value, part) not in (None, "") else None
+        value = getattr(value, part)
+        if isinstance(value, models.Manager):
+            value = "、".join(str(item) for item in value.all())
+    return value() if callable(value) else value
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    accessor: str | Callable | None = None  # dotted path (default: key) or callable(obj)
+    order_by: str | tuple[str, ...] | None = None  # ORM expression(s) when the column sorts
+    personal: str | None = None  # "id_number" | "mobile": masked unless permitted
+    link: bool = False  # the cell links to the record's page
+    numeric: bool = False
+    flag: bool = False  # a yes/no shown as a tick or a cross on the page
+    in_table: bool = True
+    in_export: bool = True
+    width: int = 14  # Excel column width
+
+    def raw(self, obj):
+        accessor = self.accessor or self.key
+        if callable(accessor):
+            return accessor(obj)
+        return _resolve(obj, accessor)
+
+    def value(self, obj, *, clear_personal: bool):
+        """The value with personal data masked unless ``clear_personal``."""
+        value = self.raw(obj)
+        if self.personal and value and not clear_personal:
+            return MASKERS[self.personal](str(value))
+        return value
+
+    def text(self, obj, *, clear_personal: bool) -> str:
+        return display_text(self.value(obj, clear_personal=clear_personal))
+
+    @property
+    def sortable(self) -> bool:
+        return self.order_by is not None
+
+
+def display_text(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    default_order: tuple[str, ...] = ("-updated_at", "-pk")
+    detail_url_name: str | None = None
+    per_page: int = 50
+    extra: dict = field(default_factory=dict)
+    detail_pk_attr: str = "pk"  # e.g. "representative_id": a row of attendances links to the person's page
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    @property
+    def table_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.in_table]
+
+    @property
+    def export_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.in_export]
+
+    def ordering(self, sort: str | None) -> tuple[list[str], str | None]:
+        """ORM ordering for ``?sort=key`` or ``-key``, always ending in a unique tie-breaker."""
+        key = (sort or "").lstrip("-")
+        column = self.column(key) if key else None
+        if column is None or not column.sortable:
+            return list(self.default_order), None
+        fields = [column.order_by] if isinstance(column.order_by, str) else list(column.order_by)
+        descending = sort.startswith("-")
+        order = [(f"-{f}" if descending else f) for f in fields]
+        order.append("-pk" if descending else "pk")
+        return order, sort
+
+    def detail_url(self, obj) -> str | None:
+        return reverse(self.detail_url_name, args=[getattr(obj, self.detail_pk_attr)]) if self.detail_url_name else None
+
+    def rows(self, objects, user) -> list[dict]:
+        clear = can_see_personal(user)
+        columns = self.table_columns
+        return [
+            {
+                "object": obj,
+                "url": self.detail_url(obj),
+                "cells": [
+                    {
+                        "text": c.text(obj, clear_personal=clear),
+                        "column": c,
+                        "masked": bool(c.personal and not clear),
+                        "flag": bool(c.raw(obj)) if c.flag else None,
+                    }
+                    for c in columns
+                ],
+            }
+            for obj in objects
+        ]

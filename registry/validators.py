@@ -1,0 +1,149 @@
+"""Checksums of the 统一社会信用代码 (GB 32100-2015) and the 居民身份证号码 (GB 11643-1999)."""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+# First two digits of the 行政区划代码: provinces, autonomous regions, municipalities, HK/MO/TW.
+PROVINCE_CODES = {
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
+    "91",
+}
+
+_FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+
+
+def normalize_code(value: str | None) -> str:
+    """Upper-case, half-width, without spaces: how codes are stored and compared."""
+    if value is None:
+        return ""
+    return re.sub(r"\s+", "", str(value).translate(_FULL_WIDTH)).upper()
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_CHARSET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value: str) -> None:
+    code = normalize_code(value)
+    if len(code) != 18:
+        raise ValidationError(
+            "统一社会信用代码应为18位，当前为%(n)d位。", code="credit_code_length", params={"n": len(code)}
+        )
+    bad = sorted({ch for ch in code if ch not in CREDIT_CODE_CHARSET})
+    if bad:
+        raise ValidationError(
+            "统一社会信用代码含有不允许的字符：%(chars)s（不使用 I、O、Z、S、V）。",
+            code="credit_code_charset",
+            params={"chars": "、".join(bad)},
+        )
+    if not code[2:8].isdigit():
+        raise ValidationError("统一社会信用代码第3—8位应为登记管理机关行政区划码（数字）。", code="credit_code_area")
+    expected = credit_code_check_char(code[:17])
+    if code[17] != expected:
+        raise ValidationError(
+            "统一社会信用代码校验位错误：末位应为 %(expected)s，实际为 %(actual)s，请核对是否录入有误。",
+            code="credit_code_checksum",
+            params={"expected": expected, "actual": code[17]},
+        )
+
+
+def id_number_check_char(first17: str) -> str:
+    total = sum(int(ch) * w for ch, w in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def id_number_birth_date(value: str) -> datetime.date | None:
+    code = normalize_code(value)
+    try:
+        return datetime.date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return None
+
+
+def id_number_gender(value: str) -> str:
+    """'male' or 'female', from the parity of the 17th digit (顺序码)."""
+    return "male" if int(normalize_code(value)[16]) % 2 == 1 else "female"
+
+
+def validate_id_number(value: str) -> None:
+    code = normalize_code(value)
+    if len(code) == 15 and code.isdigit():
+        raise ValidationError("请填写18位身份证号（15位旧号码需升位后录入）。", code="id_number_legacy")
+    if len(code) != 18:
+        raise ValidationError("身份证号应为18位，当前为%(n)d位。", code="id_number_length", params={"n": len(code)})
+    if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+        raise ValidationError("身份证号前17位应为数字，末位为数字或 X。", code="id_number_charset")
+    if code[:2] not in PROVINCE_CODES:
+        raise ValidationError(
+            "身份证号前两位 %(code)s 不是有效的省级行政区划代码。", code="id_number_area", params={"code": code[:2]}
+        )
+    birth = id_number_birth_date(code)
+    today = timezone.localdate()
+    if birth is None:
+        raise ValidationError(
+            "身份证号中的出生日期 %(raw)s 不是有效日期。", code="id_number_birth", params={"raw": code[6:14]}
+        )
+    if birth > today or birth.year < today.year - 130:
+        raise ValidationError(
+            "身份证号中的出生日期 %(date)s 不合理。", code="id_number_birth", params={"date": birth.isoformat()}
+        )
+    expected = id_number_check_char(code[:17])
+    if code[17] != expected:
+        raise ValidationError(
+            "身份证号校验位错误：末位应为 %(expected)s，实际为 %(actual)s，请核对是否录入有误。",
+            code="id_number_checksum",
+            params={"expected": expected, "actual": code[17]},
+        )
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def validate_mobile(value: str) -> None:
+    if not MOBILE_RE.match(normalize_code(value)):
+        raise ValidationError("手机号应为以1开头的11位数字。", code="mobile")

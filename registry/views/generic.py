@@ -1,0 +1,387 @@
+"""Generic list, detail, create, edit, delete and export views that every app's pages reuse.
+
+Every one reads through the app's selector (which starts from visible_to(user)) and
+writes through its services, so scoping, validation and history have one path.
+"""
+
+import copy
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, path, reverse
+from django.views.generic import TemplateView
+
+from registry.exporting import export_response
+from registry.history import history_for
+from registry.pagination import paginate
+from registry.personal import can_reveal_personal, can_see_personal
+from registry.tables import Table
+
+EXPORT_PERMISSION = "registry.export_data"
+
+
+class ModelPermissionMixin:
+    """Requires ``<app>.<action>_<model>``; a missing permission is a friendly 403."""
+
+    model = None
+    action = "view"
+    extra_permissions: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        opts = self.model._meta
+        needed = [f"{opts.app_label}.{self.action}_{opts.model_name}", *self.extra_permissions]
+        if not request.user.has_perms(needed):
+            raise PermissionDenied(f"您没有{self.action_label}“{opts.verbose_name}”的权限。")
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        return {"view": "查看", "add": "新增", "change": "编辑", "delete": "删除"}.get(self.action, self.action)
+
+    def url_name(self, suffix: str) -> str:
+        opts = self.model._meta
+        return f"{opts.app_label}:{opts.model_name}_{suffix}"
+
+    def url_or_none(self, suffix: str, *args) -> str | None:
+        try:
+            return reverse(self.url_name(suffix), args=args)
+        except NoReverseMatch:
+            return None
+
+    def base_context(self) -> dict:
+        opts = self.model._meta
+        user = self.request.user
+        return {
+            "opts": opts,
+            "model_name": opts.verbose_name,
+            "can_add": user.has_perm(f"{opts.app_label}.add_{opts.model_name}"),
+            "can_change": user.has_perm(f"{opts.app_label}.change_{opts.model_name}"),
+            "can_delete": user.has_perm(f"{opts.app_label}.delete_{opts.model_name}"),
+            "can_export": user.has_perm(EXPORT_PERMISSION),
+            "list_url": self.url_or_none("list"),
+        }
+
+
+class ObjectListView(ModelPermissionMixin, TemplateView):
+    """A filtered, searchable, sortable, paginated list of the records the user may see."""
+
+    template_name = "registry/object_list.html"
+    filterset_class = None
+    table: Table = None
+    title = ""
+
+    def selector(self, *, user):
+        return self.model.objects.visible_to(user)
+
+    def get_filterset(self):
+        return self.filterset_class(
+            self.request.GET or None, queryset=self.selector(user=self.request.user), request=self.request
+        )
+
+    def filtered_queryset(self):
+        filterset = self.get_filterset()
+        queryset = filterset.qs if filterset.is_bound else filterset.queryset
+        if filterset.is_bound and not filterset.form.is_valid():
+            queryset = queryset.none()
+        order, sort = self.table.ordering(self.request.GET.get("sort"))
+        return filterset, queryset.order_by(*order), sort
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset, queryset, sort = self.filtered_queryset()
+        page = paginate(queryset, self.request.GET.get("page"), self.table.per_page)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context.update(self.base_context())
+        context.update(
+            {
+                "title": self.title or self.model._meta.verbose_name_plural,
+                "filterset": filterset,
+                "page": page,
+                "rows": self.table.rows(page.objects, self.request.user),
+                "headers": self._headers(sort, params),
+                "query_string": params.urlencode(),
+                "sort": sort,
+                "create_url": self.url_or_none("create"),
+                "export_url": self.url_or_none("export"),
+                "import_url": self.import_url(),
+                "personal_clear": can_see_personal(self.request.user),
+                "has_filters": bool(filterset.is_bound and filterset.active_filters),
+            }
+        )
+        return context
+
+    def import_url(self) -> str | None:
+        """The upload page of the model's Excel import, when it has one and the user may import."""
+        from registry.importing import spec_for_model
+
+        spec = spec_for_model(self.model)
+        if spec is None or not spec.can_import(self.request.user):
+            return None
+        return reverse("registry:import_upload", args=[spec.key])
+
+    def _headers(self, sort, params) -> list[dict]:
+        headers = []
+        for column in self.table.table_columns:
+            header = {"label": column.label, "numeric": column.numeric, "url": None, "state": None}
+            if column.sortable:
+                ascending = sort == column.key
+                descending = sort == f"-{column.key}"
+                query = params.copy()
+                query["sort"] = f"-{column.key}" if ascending else column.key
+                header["url"] = f"?{query.urlencode()}"
+                header["state"] = "asc" if ascending else "desc" if descending else None
+            headers.append(header)
+        return headers
+
+
+class ObjectExportView(ObjectListView):
+    """导出Excel of exactly the filtered, scoped, sorted list, with the list's columns."""
+
+    extra_permissions = (EXPORT_PERMISSION,)
+
+    def get(self, request, *args, **kwargs):
+        filterset, queryset, _ = self.filtered_queryset()
+        filters = filterset.active_filters if filterset.is_bound else {}
+        title = self.title or str(self.model._meta.verbose_name_plural)
+        return export_response(
+            request=request,
+            queryset=queryset,
+            table=self.table,
+            title=title,
+            filters=filters,
+            model_label=self.model._meta.label,
+        )
+
+
+class ObjectDetailView(ModelPermissionMixin, TemplateView):
+    """One record: its fields, related records, actions and 变更记录."""
+
+    template_name = "registry/object_detail.html"
+    fields: list = ()  # Columns shown as label/value pairs; their ``personal`` marks mask the history too
+    # "<app>:<model>_reveal" (a registry.views.reveal.RevealMixin view): a 显示 button beside each
+    # masked personal field for users who may reveal one record's numbers with a reason
+    reveal_url_name: str | None = None
+
+    def selector(self, *, user):
+        return self.model.objects.visible_to(user)
+
+    def get_object(self):
+        try:
+            return self.selector(user=self.request.user).get(pk=self.kwargs["pk"])
+        except self.model.DoesNotExist as error:
+            raise Http404("记录不存在或不在您的管辖区域内。") from error
+
+    def related_sections(self, obj) -> list[dict]:
+        """Override: [{"title", "rows" (from a Table), "headers", "empty", "add_url"}]."""
+        return []
+
+    def field_row(self, column, obj, *, clear: bool, reveal_url: str | None) -> dict:
+        masked = bool(column.personal and not clear)
+        return {
+            "key": column.key,
+            "label": column.label,
+            "text": column.text(obj, clear_personal=clear),
+            "masked": masked,
+            "reveal_url": reveal_url if masked and column.raw(obj) else None,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        user = self.request.user
+        clear = can_see_personal(user)
+        reveal_url = None
+        if self.reveal_url_name and not clear and can_reveal_personal(user):
+            reveal_url = reverse(self.reveal_url_name, args=[obj.pk])
+        field_rows = [self.field_row(c, obj, clear=clear, reveal_url=reveal_url) for c in self.fields]
+        context.update(self.base_context())
+        context.update(
+            {
+                "object": obj,
+                "title": str(obj),
+                "field_rows": field_rows,
+                "reveal_enabled": any(row["reveal_url"] for row in field_rows),
+                "sections": self.related_sections(obj),
+                "history": history_for(obj, personal=personal_fields(self.fields), clear=clear),
+                "edit_url": self.url_or_none("update", obj.pk),
+                "delete_url": self.url_or_none("delete", obj.pk),
+            }
+        )
+        return context
+
+
+def personal_fields(columns) -> dict[str, str]:
+    """{model field: masking} of the personal-data columns (a column's accessor or key names the field)."""
+    return {(c.accessor if isinstance(c.accessor, str) else c.key): c.personal for c in columns if c.personal}
+
+
+def section(title: str, table: Table, objects, user, *, add_url: str | None = None, empty: str = "暂无记录。"):
+    """A related-records block for a detail page, rendered with the same column spec as lists."""
+    rows = table.rows(objects, user)
+    return {
+        "title": title,
+        "headers": [{"label": c.label, "numeric": c.numeric} for c in table.table_columns],
+        "rows": rows,
+        "count": len(rows),
+        "add_url": add_url,
+        "empty": empty,
+    }
+
+
+class ObjectFormView(ModelPermissionMixin, TemplateView):
+    """Create (no pk) or edit a record through the app's service; a bad form keeps what was typed."""
+
+    template_name = "registry/object_form.html"
+    form_class = None
+    # the app's services: staticmethod(organization_create) etc.
+    create_service = None
+    update_service = None
+
+    def create(self, *, user, data):
+        return self.create_service(user=user, data=data)
+
+    def update(self, *, user, instance, data):
+        return self.update_service(user=user, instance=instance, data=data)
+
+    def selector(self, *, user):
+        return self.model.objects.visible_to(user)
+
+    @property
+    def is_create(self) -> bool:
+        return "pk" not in self.kwargs
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = "add" if "pk" not in kwargs else "change"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_instance(self):
+        if self.is_create:
+            return None
+        try:
+            return self.selector(user=self.request.user).get(pk=self.kwargs["pk"])
+        except self.model.DoesNotExist as error:
+            raise Http404("记录不存在或不在您的管辖区域内。") from error
+
+    def initial(self) -> dict:
+        return {key: value for key, value in self.request.GET.items() if key in self.form_class.base_fields}
+
+    def get_form(self, instance):
+        if self.request.method == "POST":
+            return self.form_class(self.request.POST, self.request.FILES, instance=instance, user=self.request.user)
+        return self.form_class(instance=instance, user=self.request.user, initial=self.initial())
+
+    def render_form(self, form, instance, status=200):
+        context = self.get_context_data(form=form, object=instance)
+        context.update(self.base_context())
+        context["title"] = f"编辑：{instance}" if instance else f"新增{self.model._meta.verbose_name}"
+        context["cancel_url"] = self.url_or_none("detail", instance.pk) if instance else self.url_or_none("list")
+        return self.render_to_response(context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        return self.render_form(self.get_form(instance), instance)
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_instance()
+        # the form validates a copy: the service must see the record as stored to know what changed
+        form = self.get_form(copy.copy(instance) if instance is not None else None)
+        if form.is_valid():
+            data = form.service_data()
+            try:
+                with transaction.atomic():
+                    if instance is None:
+                        saved = self.create(user=request.user, data=data)
+                    else:
+                        saved = self.update(user=request.user, instance=instance, data=data)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                verb = "已新增" if instance is None else "已保存"
+                messages.success(request, f"{verb}{self.model._meta.verbose_name}“{saved}”。")
+                return redirect(self.success_url(saved))
+        return self.render_form(form, instance, status=400 if request.method == "POST" else 200)
+
+    def success_url(self, obj) -> str:
+        return self.url_or_none("detail", obj.pk) or self.url_or_none("list")
+
+
+class ObjectDeleteView(ModelPermissionMixin, TemplateView):
+    template_name = "registry/object_confirm_delete.html"
+    action = "delete"
+    delete_service = None  # the app's service; the generic scoped delete when None
+
+    def delete(self, *, user, instance):
+        from registry.crud import scoped_delete
+
+        (self.delete_service or scoped_delete)(user=user, instance=instance)
+
+    def selector(self, *, user):
+        return self.model.objects.visible_to(user)
+
+    def get_object(self):
+        try:
+            return self.selector(user=self.request.user).get(pk=self.kwargs["pk"])
+        except self.model.DoesNotExist as error:
+            raise Http404("记录不存在或不在您的管辖区域内。") from error
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        context.update(self.base_context())
+        context.update({"object": obj, "title": f"删除：{obj}", "cancel_url": self.url_or_none("detail", obj.pk)})
+        return context
+
+    def post(self, request, *args, **kwargs):
+        from django.db.models import ProtectedError
+
+        obj = self.get_object()
+        label = str(obj)
+        success_url = self.success_url(obj)  # before the delete, while the record still has its links
+        try:
+            self.delete(user=request.user, instance=obj)
+        except ProtectedError as error:
+            names = "、".join(sorted({str(o._meta.verbose_name) for o in error.protected_objects}))
+            messages.error(request, f"无法删除“{label}”：仍有关联的{names}，请先处理这些记录。")
+            return redirect(self.url_or_none("detail", obj.pk))
+        messages.success(request, f"已删除{self.model._meta.verbose_name}“{label}”。")
+        return redirect(success_url)
+
+    def success_url(self, obj) -> str:
+        """Where to go after the delete (override for a record without a list page of its own)."""
+        return self.url_or_none("list")
+
+
+def crud_urls(
+    model,
+    prefix: str,
+    *,
+    list_view=None,
+    detail_view=None,
+    create_view=None,
+    update_view=None,
+    delete_view=None,
+    export_view=None,
+) -> list:
+    """URL patterns named <model>_list/_detail/_create/_update/_delete/_export under ``prefix``."""
+    name = model._meta.model_name
+    patterns = []
+    for suffix, route, view in (
+        ("list", "", list_view),
+        ("export", "export/", export_view),
+        ("create", "new/", create_view),
+        ("detail", "<int:pk>/", detail_view),
+        ("update", "<int:pk>/edit/", update_view),
+        ("delete", "<int:pk>/delete/", delete_view),
+    ):
+        if view is not None:
+            patterns.append(path(f"{prefix}{route}", view.as_view(), name=f"{name}_{suffix}"))
+    return patterns
+
+
+def querystring(**params) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})

@@ -1,0 +1,26 @@
+"""The shell: 工作台 and the friendly error pages."""
+
+from django.shortcuts import render
+
+from registry.navigation import dashboard_panels
+
+
+def dashboard(request):
+    return render(
+        request,
+        "registry/dashboard.html",
+        {"panels": dashboard_panels(request.user), "page_title": "工作台"},
+    )
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception=None):
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,1 @@
+"""REST API of the representative pool (api/v1/talents/)."""

@@ -1,0 +1,159 @@
+"""API endpoints of the representative pool: the same selectors, filters, services, scoping and masking as the pages."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from registry.api import ModelPermissions, ScopedViewSet, _as_drf_error
+
+from .. import selectors, services
+from ..filters import (
+    EvaluationFilter,
+    MembershipFilter,
+    NominationFilter,
+    RepresentativeFilter,
+    ServiceGroupFilter,
+    StatusChangeFilter,
+    TrainingFilter,
+)
+from ..models import Evaluation, Membership, Nomination, Representative, ServiceGroup, Specialty, StatusChange, Training
+from ..tables import EVALUATION_TABLE, NOMINATION_TABLE, REPRESENTATIVE_TABLE, SERVICE_GROUP_TABLE, TRAINING_TABLE
+from . import serializers
+
+
+class SpecialtyViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Specialty.objects.all()
+    serializer_class = serializers.SpecialtySerializer
+    permission_classes = [ModelPermissions]
+    pagination_class = None
+
+
+class RepresentativeViewSet(ScopedViewSet):
+    """代表人士. Status changes go through POST …/{id}/status/ (written to the dated status history)."""
+
+    queryset = Representative.objects.none()
+    serializer_class = serializers.RepresentativeSerializer
+    filterset_class = RepresentativeFilter
+    table = REPRESENTATIVE_TABLE
+
+    create_service = staticmethod(services.representative_create)
+    update_service = staticmethod(services.representative_update)
+    delete_service = staticmethod(services.representative_delete)
+
+    def selector(self, *, user):
+        if self.action == "list":
+            return selectors.representative_list(user=user).prefetch_related("specialties")
+        return selectors.representative_detail_queryset(user=user)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.RepresentativeDetailSerializer
+        if self.action == "status":
+            return serializers.StatusChangeInputSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(request=serializers.StatusChangeInputSerializer, responses=serializers.StatusChangeSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """变更入库状态（候选、入库、重点联系对象、退出）；退出时其所在服务小组同日结束。"""
+        if not request.user.has_perm("talents.change_representative"):
+            raise PermissionDenied("您没有变更入库状态的权限。")
+        representative = self.get_object()
+        payload = serializers.StatusChangeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                change = services.representative_change_status(
+                    user=request.user, representative=representative, **payload.validated_data
+                )
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from error
+        return Response(serializers.StatusChangeSerializer(change, context={"request": request}).data, status=201)
+
+
+class ViewRepresentativePermission(permissions.BasePermission):
+    """Reading the status history is part of reading the person."""
+
+    def has_permission(self, request, view):
+        return request.user.has_perm("talents.view_representative")
+
+
+class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
+    """入库状态变更记录（只读：由状态变更写入）。"""
+
+    queryset = StatusChange.objects.none()
+    serializer_class = serializers.StatusChangeSerializer
+    permission_classes = [permissions.IsAuthenticated, ViewRepresentativePermission]
+    filterset_class = StatusChangeFilter
+
+    def get_queryset(self):
+        return (
+            StatusChange.objects.visible_to(self.request.user)
+            .select_related("changed_by")
+            .order_by("-changed_on", "-pk")
+        )
+
+
+class EvaluationViewSet(ScopedViewSet):
+    queryset = Evaluation.objects.none()
+    serializer_class = serializers.EvaluationSerializer
+    filterset_class = EvaluationFilter
+    table = EVALUATION_TABLE
+
+    selector = staticmethod(selectors.evaluation_list)
+    create_service = staticmethod(services.evaluation_create)
+    update_service = staticmethod(services.evaluation_update)
+
+
+class NominationViewSet(ScopedViewSet):
+    queryset = Nomination.objects.none()
+    serializer_class = serializers.NominationSerializer
+    filterset_class = NominationFilter
+    table = NOMINATION_TABLE
+
+    selector = staticmethod(selectors.nomination_list)
+    create_service = staticmethod(services.nomination_create)
+    update_service = staticmethod(services.nomination_update)
+
+
+class TrainingViewSet(ScopedViewSet):
+    queryset = Training.objects.none()
+    serializer_class = serializers.TrainingSerializer
+    filterset_class = TrainingFilter
+    table = TRAINING_TABLE
+
+    selector = staticmethod(selectors.training_list)
+    create_service = staticmethod(services.training_create)
+    update_service = staticmethod(services.training_update)
+    delete_service = staticmethod(services.training_delete)
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("attendees")
+
+
+class ServiceGroupViewSet(ScopedViewSet):
+    queryset = ServiceGroup.objects.none()
+    serializer_class = serializers.ServiceGroupSerializer
+    filterset_class = ServiceGroupFilter
+    table = SERVICE_GROUP_TABLE
+
+    selector = staticmethod(selectors.service_group_list)
+    create_service = staticmethod(services.service_group_create)
+    update_service = staticmethod(services.service_group_update)
+    delete_service = staticmethod(services.service_group_delete)
+
+
+class MembershipViewSet(ScopedViewSet):
+    queryset = Membership.objects.none()
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = MembershipFilter
+
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
+
+    def selector(self, *, user):
+        return selectors.membership_list(user=user).order_by("group", "left_on", "pk")

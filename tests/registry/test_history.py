@@ -1,0 +1,73 @@
+"""Change history: every write is kept, bulk updates included, with who and from where."""
+
+import pytest
+from django.urls import reverse
+
+from registry.history import history_for
+from registry.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_update_is_recorded_with_the_change(tree):
+    community = tree["community_a1"]
+    community.name = "民治一社区"
+    community.save()
+    events = history_for(community)
+    assert [e["label"] for e in events] == ["修改", "新增"]
+    assert {"field": "名称", "before": "民治1社区", "after": "民治一社区"} in events[0]["changes"]
+
+
+def test_bulk_update_is_recorded_for_every_row(tree):
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    updated = Region.objects.filter(level="community").update(name=Concat("name", Value("（更名）")))
+    assert updated == 4
+    for key in ("community_a1", "community_a2", "community_b1", "community_b2"):
+        latest = history_for(tree[key])[0]
+        assert latest["label"] == "修改"
+        assert latest["changes"] == [{"field": "名称", "before": tree[key].name, "after": f"{tree[key].name}（更名）"}]
+
+
+def test_delete_is_recorded(tree):
+    from pghistory.models import Events
+
+    grid = tree["grid_b"]
+    pk = grid.pk
+    grid.delete()
+    labels = list(
+        Events.objects.filter(pgh_obj_model="registry.Region", pgh_obj_id=str(pk)).values_list("pgh_label", flat=True)
+    )
+    assert "delete" in labels
+
+
+def test_change_through_a_request_records_user_and_address(client, tree, superuser):
+    client.force_login(superuser)
+    grid = tree["grid_a"]
+    response = client.post(
+        reverse("admin:registry_region_change", args=[grid.pk]),
+        {"code": grid.code, "name": "民治1第一网格", "level": "grid", "parent": grid.parent_id},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert response.status_code == 302
+    latest = history_for(grid)[0]
+    assert latest["user"] == superuser
+    assert latest["ip"] == "10.1.2.3"
+    assert latest["url"].startswith("/admin/registry/region/")
+
+
+def test_history_is_on_the_record_page(client, tree, street_a_user):
+    community = tree["community_a1"]
+    Region.objects.filter(pk=community.pk).update(name="民治壹社区")
+    client.force_login(street_a_user)
+    body = client.get(reverse("registry:region_detail", args=[community.pk])).content.decode()
+    assert "变更记录" in body
+    assert "民治1社区" in body and "民治壹社区" in body
+
+
+def test_user_history_never_keeps_the_password_hash(tree, street_a_user):
+    street_a_user.set_password("another-Password-1")
+    street_a_user.save()
+    for event in history_for(street_a_user):
+        assert all(change["field"] != "密码" for change in event["changes"])

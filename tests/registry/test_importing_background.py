@@ -1,0 +1,122 @@
+"""Large files go to the task worker: validation and commit do not hold the request, the page shows progress."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from registry import importing
+from registry.models import ImportRecord, ImportStatus, Region
+from tests.registry.test_importing import commit, grant_region_import, latest, upload, xlsx
+
+ROWS = [[f"440309002{n:03d}", f"民治{n}社区", "社区", "民治街道"] for n in range(3, 8)]
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def client_a(client, street_a_user):
+    client.force_login(grant_region_import(street_a_user))
+    return client
+
+
+def run_worker():
+    """What scripts/run keeps running: the django-tasks-db worker, here until the queue is empty."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def status(client, record):
+    return client.get(reverse("registry:import_record_status", args=[record.pk]))
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(IMPORT_INLINE_MAX_ROWS=2)
+def test_a_large_file_is_validated_and_committed_by_the_worker(client_a, tree, monkeypatch):
+    response = upload(client_a, xlsx(ROWS))
+    record = latest()
+    assert response["Location"] == reverse("registry:import_record", args=[record.pk])
+    # the request only queued the work
+    assert record.status == ImportStatus.VALIDATING
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "registry.tasks.validate_import"
+    assert record.task_id == str(queued.id)
+    page = client_a.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 2s"' in page and "正在逐行校验" in page
+    assert "HX-Refresh" not in status(client_a, record)
+
+    run_worker()
+    record.refresh_from_db()
+    assert (record.status, record.create_count, record.progress) == (ImportStatus.PENDING, 5, 100)
+    assert status(client_a, record)["HX-Refresh"] == "true"
+    assert not Region.objects.filter(code__in=[row[0] for row in ROWS]).exists()
+
+    # while the single commit transaction runs, its progress is visible to other connections
+    spec = importing.get_spec("registry.region")
+    real_create = spec.create
+    seen_progress = []
+
+    def create_and_look(*, user, data):
+        seen_progress.append(ImportRecord.objects.values_list("progress", flat=True).get(pk=record.pk))
+        return real_create(user=user, data=data)
+
+    monkeypatch.setattr(spec, "create", create_and_look)
+    commit(client_a, record)
+    record.refresh_from_db()
+    assert record.status == ImportStatus.IMPORTING
+    assert "正在写入数据" in client_a.get(reverse("registry:import_record", args=[record.pk])).content.decode()
+    run_worker()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DONE, record.message
+    assert (record.create_count, record.progress) == (5, 100)
+    assert Region.objects.filter(code__in=[row[0] for row in ROWS]).count() == 5
+    assert seen_progress and seen_progress[0] >= 10
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_INLINE_MAX_ROWS=2, TASKS=IMMEDIATE)
+def test_the_background_path_with_the_immediate_backend(client_a, tree):
+    upload(client_a, xlsx([*ROWS, ["", "无代码", "社区", "民治街道"]]))
+    record = latest()
+    assert record.task_id
+    assert (record.status, record.create_count, record.error_count) == (ImportStatus.PENDING, 5, 1)
+    commit(client_a, record)
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DONE
+    assert Region.objects.filter(code__in=[row[0] for row in ROWS]).count() == 5
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_INLINE_MAX_ROWS=2)
+def test_cancelling_while_queued_stops_the_validation(client_a, tree):
+    from registry.tasks import validate_import
+
+    upload(client_a, xlsx(ROWS))
+    record = latest()
+    client_a.post(reverse("registry:import_cancel", args=[record.pk]))
+    validate_import.call(record.pk)  # the worker picks it up afterwards
+    record.refresh_from_db()
+    assert record.status == ImportStatus.CANCELLED
+    assert record.result == {}
+
+
+@pytest.mark.django_db
+def test_small_files_are_done_within_the_request(client_a, tree):
+    upload(client_a, xlsx(ROWS[:2]))
+    record = latest()
+    assert record.status == ImportStatus.PENDING and not record.task_id
+    assert not DBTaskResult.objects.exists()
+    page = client_a.get(reverse("registry:import_record", args=[record.pk])).content.decode()
+    assert "hx-trigger" not in page
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_INLINE_MAX_ROWS=2)
+def test_a_queue_nobody_works_on_is_pointed_out(client_a, tree):
+    import datetime
+
+    upload(client_a, xlsx(ROWS))
+    record = latest()
+    assert "可能没有运行" not in status(client_a, record).content.decode()
+    ImportRecord.objects.filter(pk=record.pk).update(updated_at=record.updated_at - datetime.timedelta(minutes=3))
+    assert "db_worker" in status(client_a, record).content.decode()
