@@ -207,6 +207,9 @@ TASKS = {
     }
 }
 
+# django-filter: the blank choice of a filter select (“全部”, not “---------”)
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

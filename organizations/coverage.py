@@ -114,9 +114,13 @@ class CoverageSets:
         )
 
     def _dedicated(self) -> Exists:
-        """The organization's instructor guides only it (the 1:1 case)."""
-        single = self._instructors().values("liaison").annotate(n=Count("organization", distinct=True)).filter(n=1)
-        return Exists(self._instructors().filter(organization=OuterRef("pk"), liaison__in=single.values("liaison")))
+        """The organization's instructor guides only it (the 1:1 case).
+
+        Correlated NOT EXISTS over the (liaison, role) index: a ``liaison IN (instructors guiding one
+        organization)`` set grows past work_mem on a large district and is then re-scanned per row.
+        """
+        elsewhere = self._instructors().filter(liaison=OuterRef("liaison")).exclude(organization=OuterRef("organization"))
+        return Exists(self._instructors().filter(~Exists(elsewhere), organization=OuterRef("pk")))
 
     @property
     def org_covered(self) -> Q:
@@ -169,6 +173,15 @@ class CoverageRow:
     @property
     def work_rate(self) -> float:
         return round(100 * self.work_covered / self.total, 1) if self.total else 0.0
+
+    @property
+    def org_rate_display(self) -> str:
+        """“—” where there is nothing to cover: an empty community is not 0% covered."""
+        return f"{self.org_rate}%" if self.total else "—"
+
+    @property
+    def work_rate_display(self) -> str:
+        return f"{self.work_rate}%" if self.total else "—"
 
     @property
     def uncovered(self) -> int:

@@ -5,9 +5,34 @@ re-checks after saving that the record is still inside the user's scope — a sa
 would move it out is refused and rolled back.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 
 from registry.scoping import ensure_still_visible
+
+_constraints_checked = ContextVar("constraints_checked", default=False)
+
+
+@contextmanager
+def constraints_already_checked():
+    """Inside: full_clean skips its unique and constraint look-ups (a query or more per record each).
+
+    Only for a bulk write whose rows were just checked against the database in the same transaction
+    (the Excel import re-validates every row's natural key before it writes). The database still
+    enforces every constraint: a violation raises IntegrityError and the whole write rolls back.
+    """
+    token = _constraints_checked.set(True)
+    try:
+        yield
+    finally:
+        _constraints_checked.reset(token)
+
+
+def _full_clean(instance) -> None:
+    lookups = not _constraints_checked.get()
+    instance.full_clean(validate_unique=lookups, validate_constraints=lookups)
 
 
 def _set_many(instance, many: dict) -> None:
@@ -26,7 +51,7 @@ def _split(model, data: dict) -> tuple[dict, dict]:
 def scoped_create(*, user, model, data: dict):
     plain, many = _split(model, data)
     instance = model(**plain)
-    instance.full_clean()
+    _full_clean(instance)
     instance.save()
     _set_many(instance, many)
     ensure_still_visible(user, instance)
@@ -42,7 +67,7 @@ def scoped_update(*, user, instance, data: dict):
     for name in changed:
         setattr(instance, name, plain[name])
     if changed:
-        instance.full_clean()
+        _full_clean(instance)
         instance.save()
     _set_many(instance, many)
     ensure_still_visible(user, instance)

@@ -51,6 +51,19 @@ def protect_personal_fields(form, personal: dict[str, str], user) -> None:
         field.clean = clean
 
 
+BLANK_LABEL = "——请选择——"
+
+
+def blank_choices_read(form, label: str) -> None:
+    """The blank choice of every select reads in Chinese (Django's is “---------”)."""
+    for field in form.fields.values():
+        if hasattr(field, "empty_label"):  # model choices, and django-filter's choice fields
+            if field.empty_label is not None:
+                field.empty_label = label
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            field.choices = [(value, label if value == "" else text) for value, text in field.choices]
+
+
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm whose related-record choices are limited to what ``user`` may see.
 
@@ -65,6 +78,7 @@ class ScopedModelForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         protect_personal_fields(self, self.personal_fields, user)
+        blank_choices_read(self, BLANK_LABEL)
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):

@@ -4,14 +4,12 @@ from django import forms
 from django.utils import timezone
 
 from registry.choices import RegionLevel
-from registry.forms import DateInput, ScopedModelForm
+from registry.forms import BLANK_LABEL, DateInput, ScopedModelForm
 
 from .choices import PoolLevel, PoolStatus
 from .models import Attendance, Evaluation, Membership, Nomination, Representative, ServiceGroup, Training
 
 PERSON_ORDER = ("name_initials", "name", "pk")
-# Django 6.1 labels a blank choice "- Select an option -" and ships no Chinese for it yet
-BLANK_LABEL = "——请选择——"
 
 
 class InlineCheckboxes(forms.CheckboxSelectMultiple):
@@ -21,26 +19,13 @@ class InlineCheckboxes(forms.CheckboxSelectMultiple):
         super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
 
 
-class PoolForm(ScopedModelForm):
-    """The pool's forms: blank choices read in Chinese."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                if field.empty_label is not None:
-                    field.empty_label = BLANK_LABEL
-            elif isinstance(field, forms.ChoiceField):
-                field.choices = [(value, BLANK_LABEL if value == "" else label) for value, label in field.choices]
-
-
 def _people(field):
     queryset = field.queryset.active().select_related("region").order_by(*PERSON_ORDER)
     field.queryset = queryset
     field.label_from_instance = lambda r: f"{r.name}（{r.region.name}，{r.get_status_display()}）"
 
 
-class RepresentativeForm(PoolForm):
+class RepresentativeForm(ScopedModelForm):
     personal_fields = {"id_number": "id_number", "mobile": "mobile"}
 
     # only when a record is created: afterwards the status changes through 变更状态 (with its dated history)
@@ -122,7 +107,7 @@ class StatusChangeForm(forms.Form):
         self.fields["level"].initial = representative.level
 
 
-class EvaluationForm(PoolForm):
+class EvaluationForm(ScopedModelForm):
     class Meta:
         model = Evaluation
         fields = [
@@ -152,7 +137,7 @@ class EvaluationForm(PoolForm):
             self.fields["year"].initial = timezone.localdate().year - 1
 
 
-class NominationForm(PoolForm):
+class NominationForm(ScopedModelForm):
     class Meta:
         model = Nomination
         fields = [
@@ -176,7 +161,7 @@ class NominationForm(PoolForm):
             self.fields["year"].initial = timezone.localdate().year
 
 
-class TrainingForm(PoolForm):
+class TrainingForm(ScopedModelForm):
     region_levels = (RegionLevel.DISTRICT, RegionLevel.STREET, RegionLevel.COMMUNITY)
 
     attendees = forms.ModelMultipleChoiceField(
@@ -207,7 +192,7 @@ class TrainingForm(PoolForm):
         return {**super().service_data(), "attendees": list(self.cleaned_data.get("attendees") or [])}
 
 
-class AttendanceForm(PoolForm):
+class AttendanceForm(ScopedModelForm):
     class Meta:
         model = Attendance
         fields = ["training", "representative"]
@@ -218,7 +203,7 @@ class AttendanceForm(PoolForm):
         _people(self.fields["representative"])
 
 
-class ServiceGroupForm(PoolForm):
+class ServiceGroupForm(ScopedModelForm):
     region_levels = (RegionLevel.DISTRICT, RegionLevel.STREET, RegionLevel.COMMUNITY)
 
     class Meta:
@@ -227,7 +212,7 @@ class ServiceGroupForm(PoolForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class MembershipForm(PoolForm):
+class MembershipForm(ScopedModelForm):
     class Meta:
         model = Membership
         fields = ["group", "representative", "role", "joined_on", "left_on", "note"]

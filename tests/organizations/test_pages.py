@@ -162,3 +162,12 @@ def test_api_schema_is_served(client, street_a_user):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/v1/organizations/organizations/" in response.content
+
+
+def test_blank_choices_read_in_chinese(client, tree, district_admin):
+    client.force_login(district_admin)
+    listing = client.get("/organizations/").content.decode()
+    form = client.get("/organizations/new/").content.decode()
+    assert "---------" not in listing and "---------" not in form
+    assert '<option value="" selected>全部</option>' in listing
+    assert '<option value="" selected>——请选择——</option>' in form
