@@ -119,7 +119,9 @@ class CoverageSets:
         Correlated NOT EXISTS over the (liaison, role) index: a ``liaison IN (instructors guiding one
         organization)`` set grows past work_mem on a large district and is then re-scanned per row.
         """
-        elsewhere = self._instructors().filter(liaison=OuterRef("liaison")).exclude(organization=OuterRef("organization"))
+        elsewhere = (
+            self._instructors().filter(liaison=OuterRef("liaison")).exclude(organization=OuterRef("organization"))
+        )
         return Exists(self._instructors().filter(~Exists(elsewhere), organization=OuterRef("pk")))
 
     @property
@@ -130,22 +132,38 @@ class CoverageSets:
     def work_covered(self) -> Q:
         return Q(Exists(self._coverage())) | Q(self._role(*WORK_COVER_ROLES))
 
-    def rule(self, key: str) -> Q:
-        own = Q(Exists(self._coverage().exclude(party_organization__kind=PartyOrgKind.JOINT_BRANCH)))
-        covered = Q(Exists(self._coverage()))
-        uf_member = Q(self._role(LiaisonRole.UNITED_FRONT_MEMBER))
+    def flags(self) -> dict:
+        """Per-organization facts the rules read, as ``cov_*`` annotations: alias them, then filter or count by
+        ``rule(key)``. Counting several rules over annotated flags evaluates each subquery once per row."""
+        latest = AnnualSurvey.objects.filter(organization=OuterRef("pk")).order_by("-year")
+        resident = latest.annotate(resident=F("party_member_count") - F("mobile_party_member_count"))
+        return {
+            "cov_own": Exists(self._coverage().exclude(party_organization__kind=PartyOrgKind.JOINT_BRANCH)),
+            "cov_any": Exists(self._coverage()),
+            "cov_uf_member": self._role(LiaisonRole.UNITED_FRONT_MEMBER),
+            "cov_uf_liaison": self._role(LiaisonRole.UNITED_FRONT_LIAISON),
+            "cov_work_role": self._role(*WORK_COVER_ROLES),
+            "cov_dedicated": self._dedicated(),
+            # the latest survey's figures (NULL without a survey: then no threshold is met)
+            "cov_staff": Subquery(latest.values("staff_count")[:1]),
+            "cov_resident": Subquery(resident.values("resident")[:1]),
+            "cov_mobile": Subquery(latest.values("mobile_party_member_count")[:1]),
+        }
+
+    @staticmethod
+    def rule(key: str) -> Q:
+        """The organizations breaking rule ``key``, over the ``flags()`` annotations."""
+        own, covered, uf_member = Q(cov_own=True), Q(cov_any=True), Q(cov_uf_member=True)
         threshold = PARTY_ORG_THRESHOLD
         return {
-            "large_without_instructor": Q(self._latest(Q(staff_count__gte=LARGE_STAFF))) & ~Q(self._dedicated()),
+            "large_without_instructor": Q(cov_staff__gte=LARGE_STAFF) & ~Q(cov_dedicated=True),
             "party_org_without_uf_member": own & ~uf_member,
-            "uf_liaison_with_party_org": own & Q(self._role(LiaisonRole.UNITED_FRONT_LIAISON)),
+            "uf_liaison_with_party_org": own & Q(cov_uf_liaison=True),
             "uf_member_without_party_org": ~covered & uf_member,
-            "should_build": ~own & Q(self._latest(Q(resident__gte=threshold))),
-            "mobile_branch_missing": ~own
-            & Q(self._latest(Q(mobile_party_member_count__gte=threshold, resident__lt=threshold))),
-            "mobile_unattached": ~covered
-            & Q(self._latest(Q(mobile_party_member_count__gt=0, mobile_party_member_count__lt=threshold))),
-            "work_uncovered": ~covered & ~Q(self._role(*WORK_COVER_ROLES)),
+            "should_build": ~own & Q(cov_resident__gte=threshold),
+            "mobile_branch_missing": ~own & Q(cov_mobile__gte=threshold, cov_resident__lt=threshold),
+            "mobile_unattached": ~covered & Q(cov_mobile__gt=0, cov_mobile__lt=threshold),
+            "work_uncovered": ~covered & ~Q(cov_work_role=True),
         }[key]
 
 
@@ -269,7 +287,8 @@ def coverage_by_industry(*, user, region: Region | None = None, on=None) -> list
 
 def uncovered_organizations(*, user, region: Region | None = None, on=None):
     """Organizations with neither a party organization nor an active instructor/liaison."""
-    base = covered_base(user=user, region=region).filter(CoverageSets(on).rule("work_uncovered"))
+    sets = CoverageSets(on)
+    base = covered_base(user=user, region=region).alias(**sets.flags()).filter(sets.rule("work_uncovered"))
     return annotate_coverage(base, on=on).select_related("region", "industry").order_by("region__path", "name", "pk")
 
 
@@ -344,8 +363,10 @@ def _instructors_in_scope(*, user, region, ids):
 def breach_counts(*, user, region: Region | None = None, on=None) -> list[dict]:
     """How many records break each rule — one aggregate pass, however many organizations."""
     sets = CoverageSets(on)
-    counts = covered_base(user=user, region=region).aggregate(
-        **{rule: Count("pk", filter=sets.rule(rule)) for rule in ORGANIZATION_RULES}
+    counts = (
+        covered_base(user=user, region=region)
+        .alias(**sets.flags())
+        .aggregate(**{rule: Count("pk", filter=sets.rule(rule)) for rule in ORGANIZATION_RULES})
     )
     liaison_rules = _instructor_load_rules(sets.instructor_loads(), sets)
     visible = set(_instructors_in_scope(user=user, region=region, ids=list(liaison_rules)).values_list("pk", flat=True))
@@ -361,7 +382,7 @@ def rule_breaches(
     sets = CoverageSets(on)
     rules = [rule] if rule else list(RULES)
     breaches: list[Breach] = []
-    base = covered_base(user=user, region=region)
+    base = covered_base(user=user, region=region).alias(**sets.flags())
     if organization is not None:
         base = base.filter(pk=organization.pk)
     for key in rules:

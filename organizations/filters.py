@@ -62,7 +62,8 @@ class OrganizationFilter(ScopedFilterSet):
     def filter_rule(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(CoverageSets().rule(value), status=OrganizationStatus.NORMAL)
+        sets = CoverageSets()
+        return queryset.alias(**sets.flags()).filter(sets.rule(value), status=OrganizationStatus.NORMAL)
 
 
 class SurveyFilter(ScopedFilterSet):

@@ -10,7 +10,7 @@ class TalentsConfig(AppConfig):
     def ready(self):
         from registry.roles import register_domain_app
 
-        from . import dashboard
+        from . import dashboard, imports  # noqa: F401 (imports registers the Excel import spec)
 
         register_domain_app(self.label)
         dashboard.register()

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0001_initial'),
-        ('registry', '0004_reveal_permission'),
+        ("organizations", "0001_initial"),
+        ("registry", "0004_reveal_permission"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['name', 'id'], name='org_name_idx'),
+            model_name="organization",
+            index=models.Index(fields=["name", "id"], name="org_name_idx"),
         ),
     ]

@@ -4,14 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0003_importrecord'),
+        ("registry", "0003_importrecord"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='accesslog',
-            options={'ordering': ['-created_at', '-pk'], 'permissions': [('view_personal_data', '查看身份证号、手机号明文（列表、导出均为明文）'), ('reveal_personal_data', '逐条显示身份证号、手机号（须填写事由，记入访问日志）'), ('export_data', '导出Excel')], 'verbose_name': '个人信息访问日志', 'verbose_name_plural': '个人信息访问日志'},
+            name="accesslog",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [
+                    ("view_personal_data", "查看身份证号、手机号明文（列表、导出均为明文）"),
+                    ("reveal_personal_data", "逐条显示身份证号、手机号（须填写事由，记入访问日志）"),
+                    ("export_data", "导出Excel"),
+                ],
+                "verbose_name": "个人信息访问日志",
+                "verbose_name_plural": "个人信息访问日志",
+            },
         ),
     ]

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from registry import importing, services
+from registry.choices import AccessAction
 from registry.models import ImportRecord, ImportStatus
-from registry.personal import can_see_personal
+from registry.personal import can_see_personal, record_access
 
 PAGE_SIZE = 100
 STALLED_AFTER = datetime.timedelta(minutes=2)
@@ -166,6 +167,19 @@ def import_error_report_view(request, pk):
     if not (record.result or {}).get("errors"):
         raise Http404("该导入没有错误行。")
     stem = PurePath(record.file_name).stem or record.model_label
+    spec = importing.get_spec(record.model_key)
+    columns = spec.columns if spec else []
+    personal = [c.header for c in columns if isinstance(c.converter, importing.PERSONAL_CONVERTERS)]
+    if personal:
+        # the report hands back the file's own ID numbers and mobiles: an export of personal data
+        record_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            target_model=record.model_label,
+            target_repr=f"导入错误报告：{record.file_name}",
+            fields="、".join(personal),
+            detail={"import_record": record.pk, "rows": len(record.result["errors"]), "personal_in_clear": True},
+        )
     return _xlsx_response(importing.build_error_report(record.result), f"{stem}-错误报告.xlsx")
 
 

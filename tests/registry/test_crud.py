@@ -43,7 +43,9 @@ def test_checked_bulk_write_leaves_the_duplicate_to_the_database(tree, existing,
 
     with pytest.raises(IntegrityError) as caught, transaction.atomic(), constraints_already_checked():
         organization_create(user=district_admin, data=_data(tree, existing))
-    assert _integrity_reason(ORGANIZATION_SPEC, caught.value) == "统一社会信用代码已被另一条社会组织使用，数据库拒绝保存。"
+    assert (
+        _integrity_reason(ORGANIZATION_SPEC, caught.value) == "统一社会信用代码已被另一条社会组织使用，数据库拒绝保存。"
+    )
     assert Organization.objects.count() == 1
 
 
