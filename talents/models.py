@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 
 from registry.history import track_history
@@ -109,6 +111,9 @@ class Representative(TimeStampedModel):
         "群体", max_length=16, choices=SocialStratum.choices, default=SocialStratum.SOCIAL_ORGANIZATION
     )
     specialties = models.ManyToManyField(Specialty, verbose_name="专业特长", blank=True, related_name="representatives")
+    # the names of ``specialties``, kept by a signal on every add, remove and clear: a change of
+    # specialties is then a change of this row, and the history triggers put it in 变更记录
+    specialty_names = models.CharField("专业特长", max_length=500, blank=True, editable=False)
     region = models.ForeignKey(
         Region,
         verbose_name="所属区域",
@@ -648,3 +653,39 @@ class DistinctPair(models.Model):
 
     def __str__(self):
         return f"{self.first} ≠ {self.second}"
+
+
+def specialty_names(specialties) -> str:
+    """How ``specialty_names`` spells these specialties: in the dictionary's order."""
+    return "、".join(s.name for s in sorted(specialties, key=lambda s: (s.sort_order, s.name)))
+
+
+def sync_specialty_names(representative_ids) -> None:
+    """Rewrite ``specialty_names`` of these people where it differs from their specialties."""
+    through = Representative.specialties.through
+    names: dict[int, list[str]] = {pk: [] for pk in representative_ids}
+    rows = (
+        through.objects.filter(representative_id__in=names)
+        .order_by("specialty__sort_order", "specialty__name")
+        .values_list("representative_id", "specialty__name")
+    )
+    for pk, name in rows:
+        names[pk].append(name)
+    stored = dict(Representative.objects.filter(pk__in=names).values_list("pk", "specialty_names"))
+    for pk, parts in names.items():
+        text = "、".join(parts)
+        if pk in stored and stored[pk] != text:
+            Representative.objects.filter(pk=pk).update(specialty_names=text)
+
+
+@receiver(m2m_changed, sender=Representative.specialties.through)
+def _specialties_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse:  # from the specialty's side: the people named, or (a clear) everyone who had it
+        if action == "pre_clear":
+            instance._cleared_people = list(instance.representatives.values_list("pk", flat=True))
+        elif action in ("post_add", "post_remove"):
+            sync_specialty_names(pk_set)
+        elif action == "post_clear":
+            sync_specialty_names(getattr(instance, "_cleared_people", []))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        sync_specialty_names([instance.pk])

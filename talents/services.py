@@ -21,6 +21,7 @@ from .models import (
     ServiceGroup,
     StatusChange,
     Training,
+    specialty_names,
 )
 
 
@@ -32,6 +33,8 @@ def representative_create(*, user, data: dict) -> Representative:
     status = data.pop("status", None) or PoolStatus.CANDIDATE
     level = data.pop("level", None) or ""
     changed_on = data.pop("status_date", None) or timezone.localdate()
+    # written with the row, so that its first history event already names them
+    data["specialty_names"] = specialty_names(data.get("specialties") or [])
     representative = scoped_create(
         user=user, model=Representative, data={**data, "status": status, "level": level, "status_date": changed_on}
     )
