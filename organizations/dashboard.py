@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from registry.navigation import MenuItem, register_dashboard_panel, register_menu
+from registry.navigation import MenuItem, register_dashboard_panel, register_menu, register_todo
 from registry.search import register_searchable
 
 from . import coverage, selectors
@@ -43,6 +43,20 @@ def coverage_panel(user) -> dict | None:
     }
 
 
+def coverage_todos(user) -> list[dict]:
+    """The 两个覆盖 rules broken in the user's scope; each opens the coverage page's list of that rule."""
+    if not user.has_perm("organizations.view_organization"):
+        return []
+    root = selectors.scope_root(user=user)
+    if root is None:
+        return []
+    page = reverse("organizations:coverage")
+    return [
+        {"label": row["title"], "count": row["count"], "url": f"{page}?rule={row['rule']}"}
+        for row in coverage.breach_counts(user=user, region=root)
+    ]
+
+
 def register() -> None:
     register_menu(
         "organizations",
@@ -60,6 +74,7 @@ def register() -> None:
         MenuItem("两个覆盖", "organizations:coverage", "organizations.view_organization"),
     )
     register_dashboard_panel(20, coverage_panel)
+    register_todo(20, coverage_todos)
     register_searchable(
         key="organizations",
         label="社会组织",

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from registry.choices import RegionLevel
-from registry.navigation import MenuItem, register_dashboard_panel, register_menu
+from registry.navigation import MenuItem, register_dashboard_panel, register_menu, todos_for
 from registry.selectors import region_counts_by_level, street_community_counts
 
 
@@ -31,9 +31,20 @@ def scope_panel(user) -> dict:
     return panel
 
 
+def todo_panel(user) -> dict:
+    """待办提醒: what the rules find to fix in the user's scope, each linking to the records."""
+    return {
+        "key": "todo",
+        "title": "待办提醒",
+        "todo_items": todos_for(user),
+        "empty": "当前辖区没有需要处理的提醒。",
+    }
+
+
 def register() -> None:
     register_menu("system", "系统", 90, MenuItem("行政区划", "registry:region_list", "registry.view_region"))
     register_menu(
         "system", "系统", 90, MenuItem("个人信息访问日志", "registry:accesslog_list", "registry.view_accesslog")
     )
     register_dashboard_panel(10, scope_panel)
+    register_dashboard_panel(15, todo_panel)

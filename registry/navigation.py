@@ -20,6 +20,7 @@ class MenuSection:
 
 _sections: dict[str, MenuSection] = {}
 _dashboard_panels: list[tuple[int, object]] = []
+_todo_providers: list[tuple[int, object]] = []
 
 
 def register_menu(section_key: str, section_label: str, order: int, *items: MenuItem) -> None:
@@ -51,3 +52,17 @@ def dashboard_panels(user) -> list[dict]:
         if data:
             panels.append(data)
     return panels
+
+
+def register_todo(order: int, provider) -> None:
+    """``provider(user)`` returns the things to fix in the user's scope: [{"label", "count", "url"}]."""
+    if all(existing is not provider for _, existing in _todo_providers):
+        _todo_providers.append((order, provider))
+
+
+def todos_for(user) -> list[dict]:
+    """Every app's open items for the 工作台's 待办提醒, those with nothing open left out."""
+    items = []
+    for _, provider in sorted(_todo_providers, key=lambda pair: pair[0]):
+        items.extend(item for item in provider(user) if item["count"])
+    return items

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from registry.navigation import MenuItem, register_dashboard_panel, register_menu
+from registry.navigation import MenuItem, register_dashboard_panel, register_menu, register_todo
 from registry.search import register_searchable
 
 from . import selectors
@@ -30,6 +30,14 @@ def pool_panel(user) -> dict | None:
     }
 
 
+def pool_todos(user) -> list[dict]:
+    """Likely duplicate records waiting for a merge or a “not the same person”."""
+    if not user.has_perm("talents.view_representative"):
+        return []
+    pairs = selectors.duplicate_pairs(user=user)
+    return [{"label": "代表人士疑似重复（待合并或确认）", "count": len(pairs), "url": reverse("talents:duplicates")}]
+
+
 def register() -> None:
     register_menu(
         "talents",
@@ -44,6 +52,7 @@ def register() -> None:
         MenuItem("疑似重复", "talents:duplicates", "talents.view_representative"),
     )
     register_dashboard_panel(30, pool_panel)
+    register_todo(30, pool_todos)
     register_searchable(
         key="representatives",
         label="代表人士",

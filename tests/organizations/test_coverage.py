@@ -140,3 +140,30 @@ def test_a_community_with_no_organizations_shows_no_rate(client, district_orgs, 
     row = body.split("空白社区</a></td>")[1].split("</tr>")[0]
     cells = [cell.split(">")[1].split("<")[0] for cell in row.split("<td")[1:]]
     assert cells == ["0", "0", "—", "0", "—"]
+
+
+def test_the_dashboard_lists_what_to_fix_with_links(client, district_orgs, tree, street_a_user, street_b_user):
+    import re
+
+    from organizations.coverage import breach_counts
+
+    for user, street in ((street_a_user, "street_a"), (street_b_user, "street_b")):
+        client.force_login(user)
+        body = client.get("/").content.decode()
+        panel = body.split('data-testid="todo-items"')[1].split("</div>")[0]
+        item = r'href="/organizations/coverage/\?rule=(\w+)">\s*<span>([^<]+)</span><span[^>]*>(\d+)<'
+        shown = re.findall(item, panel)
+        expected = [
+            (row["rule"], row["title"], str(row["count"]))
+            for row in breach_counts(user=user, region=tree[street])
+            if row["count"]
+        ]
+        assert shown == expected and len(expected) >= 2
+
+
+def test_the_dashboard_todo_queries_do_not_grow_with_the_district(
+    client, district_orgs, tree, street_b_user, django_assert_max_num_queries
+):
+    client.force_login(street_b_user)
+    with django_assert_max_num_queries(23):
+        client.get("/")
