@@ -8,31 +8,62 @@ would move it out is refused and rolled back.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from registry.scoping import ensure_still_visible
 
-_constraints_checked = ContextVar("constraints_checked", default=False)
+
+class _BulkWrite:
+    """What a checked bulk write has saved, for one scope check per model at its end."""
+
+    def __init__(self, user):
+        self.user = user
+        self.saved: dict[type, set] = {}
+
+
+_bulk = ContextVar("bulk_write", default=None)
 
 
 @contextmanager
-def constraints_already_checked():
-    """Inside: full_clean skips its unique and constraint look-ups (a query or more per record each).
+def checked_bulk_write(user):
+    """Inside: the shared create/update steps leave to the database what the caller has just checked.
 
-    Only for a bulk write whose rows were just checked against the database in the same transaction
-    (the Excel import re-validates every row's natural key before it writes). The database still
-    enforces every constraint: a violation raises IntegrityError and the whole write rolls back.
+    Only for a bulk write whose rows were checked against the database in the same transaction (the
+    Excel import re-validates every row — natural keys, references, the user's scope — before it
+    writes). full_clean then skips its unique, constraint and foreign-key look-ups (a query or more
+    per record each): the database still enforces them, and a violation raises IntegrityError and
+    rolls the whole write back. The check that each saved record is still inside the user's scope is
+    made once per model at the end, before the transaction commits.
     """
-    token = _constraints_checked.set(True)
+    state = _BulkWrite(user)
+    token = _bulk.set(state)
     try:
         yield
     finally:
-        _constraints_checked.reset(token)
+        _bulk.reset(token)
+    for model, pks in state.saved.items():
+        visible = model.objects.visible_to(user).filter(pk__in=pks).count()
+        if visible != len(pks):
+            raise PermissionDenied(
+                f"有 {len(pks) - visible} 条{model._meta.verbose_name}保存后将超出您的管辖区域，操作已取消。"
+            )
 
 
 def _full_clean(instance) -> None:
-    lookups = not _constraints_checked.get()
-    instance.full_clean(validate_unique=lookups, validate_constraints=lookups)
+    if _bulk.get() is None:
+        instance.full_clean()
+        return
+    foreign_keys = [f.name for f in instance._meta.concrete_fields if f.is_relation and getattr(instance, f.attname)]
+    instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+
+
+def _still_visible(user, instance) -> None:
+    bulk = _bulk.get()
+    if bulk is None or bulk.user != user:
+        ensure_still_visible(user, instance)
+    else:
+        bulk.saved.setdefault(type(instance), set()).add(instance.pk)
 
 
 def _set_many(instance, many: dict) -> None:
@@ -54,7 +85,7 @@ def scoped_create(*, user, model, data: dict):
     _full_clean(instance)
     instance.save()
     _set_many(instance, many)
-    ensure_still_visible(user, instance)
+    _still_visible(user, instance)
     return instance
 
 
@@ -70,7 +101,7 @@ def scoped_update(*, user, instance, data: dict):
         _full_clean(instance)
         instance.save()
     _set_many(instance, many)
-    ensure_still_visible(user, instance)
+    _still_visible(user, instance)
     return instance
 
 

@@ -58,7 +58,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from registry.crud import constraints_already_checked
+from registry.crud import checked_bulk_write
 from registry.models import DictionaryItem, Region
 from registry.personal import mask_id_number, mask_mobile, mask_numbers
 from registry.validators import normalize_code, validate_credit_code, validate_id_number, validate_mobile
@@ -2217,30 +2217,42 @@ def commit(spec: ImportSpec, user, content: bytes, *, error_rows: set[int], prog
     """
     validation = Validation(spec, user, content, progress=progress)
     counts = {ACTION_CREATE: 0, ACTION_UPDATE: 0, ACTION_UNCHANGED: 0, ACTION_ERROR: 0}
-    saved: dict[tuple, models.Model] = {}
-    # every row's key is re-checked against the database inside this transaction, so the forms'
-    # per-record unique and constraint queries are left to the database itself (half the write time)
-    with _one_transaction_without_savepoints(), constraints_already_checked():
-        for outcome in validation.outcomes():
-            if (outcome.action == ACTION_ERROR) != (outcome.row in error_rows):
-                change = f"现在有错误：{outcome.reasons()}" if outcome.problems else "的错误已不存在"
-                detail = f"第{outcome.row}行{change}"
-                raise ImportRefused(f"预览之后数据已发生变化（{detail}）。请重新上传文件，核对预览后再导入。")
-            counts[outcome.action] += 1
-            if outcome.action not in (ACTION_CREATE, ACTION_UPDATE):
-                continue
+    # every row is re-checked against the database inside this transaction, so the forms' per-record
+    # unique, constraint and foreign-key queries are left to the database itself, and the scope is
+    # checked once per model at the end (two thirds of the write time)
+    try:
+        with _one_transaction_without_savepoints():
             try:
-                obj = _write_row(spec, user, outcome, saved)
-            except ValidationError as exc:
-                raise CommitFailed(mask_numbers(f"第{outcome.row}行：{'；'.join(exc.messages)}")) from exc
+                with checked_bulk_write(user):
+                    _write_rows(spec, user, validation, error_rows, counts)
             except PermissionDenied as exc:
-                raise CommitFailed(f"第{outcome.row}行：{exc or '没有权限。'}") from exc
-            except IntegrityError as exc:
-                raise CommitFailed(f"第{outcome.row}行：{_integrity_reason(spec, exc)}") from exc
-            if outcome.ref_key in validation.referenced:
-                saved[outcome.ref_key] = obj
+                raise CommitFailed(str(exc) or "没有权限。") from exc
+    except IntegrityError as exc:  # a deferred foreign key, checked when the transaction commits
+        raise CommitFailed(f"{_integrity_reason(spec, exc)}（引用的记录可能刚被他人删除）请重新上传文件。") from exc
     counts["total"] = validation.total
     return counts
+
+
+def _write_rows(spec: ImportSpec, user, validation: "Validation", error_rows: set[int], counts: dict) -> None:
+    saved: dict[tuple, models.Model] = {}
+    for outcome in validation.outcomes():
+        if (outcome.action == ACTION_ERROR) != (outcome.row in error_rows):
+            change = f"现在有错误：{outcome.reasons()}" if outcome.problems else "的错误已不存在"
+            detail = f"第{outcome.row}行{change}"
+            raise ImportRefused(f"预览之后数据已发生变化（{detail}）。请重新上传文件，核对预览后再导入。")
+        counts[outcome.action] += 1
+        if outcome.action not in (ACTION_CREATE, ACTION_UPDATE):
+            continue
+        try:
+            obj = _write_row(spec, user, outcome, saved)
+        except ValidationError as exc:
+            raise CommitFailed(mask_numbers(f"第{outcome.row}行：{'；'.join(exc.messages)}")) from exc
+        except PermissionDenied as exc:
+            raise CommitFailed(f"第{outcome.row}行：{exc or '没有权限。'}") from exc
+        except IntegrityError as exc:
+            raise CommitFailed(f"第{outcome.row}行：{_integrity_reason(spec, exc)}") from exc
+        if outcome.ref_key in validation.referenced:
+            saved[outcome.ref_key] = obj
 
 
 def _integrity_reason(spec: ImportSpec, exc: IntegrityError) -> str:

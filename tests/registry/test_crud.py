@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from organizations.imports import ORGANIZATION_SPEC
 from organizations.models import Organization
-from registry.crud import constraints_already_checked
+from registry.crud import checked_bulk_write
 from registry.importing import _integrity_reason
 from talents.models import Representative
 from talents.services import representative_create
@@ -41,7 +41,7 @@ def test_forms_path_reports_a_duplicate_code_as_a_validation_error(tree, existin
 def test_checked_bulk_write_leaves_the_duplicate_to_the_database(tree, existing, district_admin):
     from organizations.services import organization_create
 
-    with pytest.raises(IntegrityError) as caught, transaction.atomic(), constraints_already_checked():
+    with pytest.raises(IntegrityError) as caught, transaction.atomic(), checked_bulk_write(district_admin):
         organization_create(user=district_admin, data=_data(tree, existing))
     assert (
         _integrity_reason(ORGANIZATION_SPEC, caught.value) == "统一社会信用代码已被另一条社会组织使用，数据库拒绝保存。"
@@ -54,7 +54,7 @@ def test_a_refused_named_constraint_speaks_its_own_message(tree, district_admin)
 
     number = valid_id_number()
     RepresentativeFactory(region=tree["community_a1"], id_number=number)
-    with pytest.raises(IntegrityError) as caught, transaction.atomic(), constraints_already_checked():
+    with pytest.raises(IntegrityError) as caught, transaction.atomic(), checked_bulk_write(district_admin):
         representative_create(
             user=district_admin, data={"name": "另一人", "id_number": number, "region": tree["community_a1"]}
         )
@@ -66,7 +66,41 @@ def test_a_refused_named_constraint_speaks_its_own_message(tree, district_admin)
 def test_the_flag_does_not_outlive_its_block(tree, existing, district_admin):
     from organizations.services import organization_create
 
-    with constraints_already_checked():
+    with checked_bulk_write(district_admin):
         pass
     with pytest.raises(ValidationError):
         organization_create(user=district_admin, data=_data(tree, existing))
+
+
+def test_a_checked_bulk_write_still_refuses_a_record_outside_the_scope_at_its_end(tree, street_a_user):
+    from django.core.exceptions import PermissionDenied
+
+    from organizations.services import organization_create
+
+    data = {"name": "观澜的组织", "credit_code": valid_credit_code(8), "kind": "social_group"}
+    with pytest.raises(PermissionDenied) as caught, transaction.atomic(), checked_bulk_write(street_a_user):
+        organization_create(user=street_a_user, data={**data, "region": tree["community_a1"]})
+        organization_create(
+            user=street_a_user, data={**data, "credit_code": valid_credit_code(9), "region": tree["community_b1"]}
+        )
+    assert "1 条社会组织" in str(caught.value)
+    assert not Organization.objects.exists()
+
+
+def test_a_checked_bulk_write_leaves_foreign_keys_to_the_database(tree, district_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from organizations.services import organization_create
+
+    data = {
+        "name": "春晖",
+        "credit_code": valid_credit_code(10),
+        "kind": "social_group",
+        "region": tree["community_a1"],
+    }
+    with transaction.atomic(), checked_bulk_write(district_admin), CaptureQueriesContext(connection) as queries:
+        organization_create(user=district_admin, data=data)
+    # the insert only (in its savepoint): no look-up of the region, the code or the scope per record
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SAVEPOINT", "INSERT", "RELEASE"]
+    assert Organization.objects.filter(name="春晖").exists()
