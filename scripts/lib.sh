@@ -59,14 +59,14 @@ PYEOF
 }
 
 ensure_assets() {
-  local stamp="$ROOT/node_modules/.installed-lock"
-  if [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package-lock.json" "$stamp"; then
+  local stamp="$ROOT/node_modules/.installed-package.json"
+  if [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package.json" "$stamp"; then
     if ! command -v npm >/dev/null 2>&1; then
       say "找不到 npm：前端资源（Bootstrap、htmx、ECharts）需要 Node.js 的 npm 安装，请先安装 nodejs/npm。"
       exit 1
     fi
-    say "安装前端资源（npm ci）"
-    (cd "$ROOT" && npm ci --no-progress --loglevel=error >/dev/null)
-    cp "$ROOT/package-lock.json" "$stamp"
+    say "安装前端资源（npm install，package.json 中逐个固定版本）"
+    (cd "$ROOT" && npm install --no-save --no-progress --loglevel=error >/dev/null)
+    cp "$ROOT/package.json" "$stamp"
   fi
 }
