@@ -55,9 +55,12 @@ def _active(queryset, on):
     return queryset.filter(Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on)))
 
 
-def _latest_survey(field: str):
-    latest = AnnualSurvey.objects.filter(organization=OuterRef("pk")).order_by("-year").values(field)[:1]
-    return Coalesce(Subquery(latest, output_field=IntegerField()), Value(0))
+def _latest_survey(value):
+    """A figure (a field name or an expression) of the organization's latest survey; 0 without a survey."""
+    latest = AnnualSurvey.objects.filter(organization=OuterRef("pk")).order_by("-year")
+    if not isinstance(value, str):
+        latest, value = latest.annotate(figure=value), "figure"
+    return Coalesce(Subquery(latest.values(value)[:1], output_field=IntegerField()), Value(0))
 
 
 def annotate_coverage(queryset, *, on=None):
@@ -95,12 +98,6 @@ class CoverageSets:
     def _role(self, *roles) -> Exists:
         return Exists(_active(Assignment.objects.filter(organization=OuterRef("pk"), role__in=roles), self.on))
 
-    def _latest(self, condition: Q) -> Exists:
-        """The organization's latest survey meets ``condition``."""
-        newest = AnnualSurvey.objects.filter(organization=OuterRef("organization")).order_by("-year").values("year")[:1]
-        surveys = AnnualSurvey.objects.annotate(resident=F("party_member_count") - F("mobile_party_member_count"))
-        return Exists(surveys.filter(condition, organization=OuterRef("pk"), year=Subquery(newest)))
-
     def _instructors(self):
         return _active(Assignment.objects.filter(role=LiaisonRole.PARTY_INSTRUCTOR), self.on)
 
@@ -134,9 +131,7 @@ class CoverageSets:
 
     def flags(self) -> dict:
         """Per-organization facts the rules read, as ``cov_*`` annotations: alias them, then filter or count by
-        ``rule(key)``. Counting several rules over annotated flags evaluates each subquery once per row."""
-        latest = AnnualSurvey.objects.filter(organization=OuterRef("pk")).order_by("-year")
-        resident = latest.annotate(resident=F("party_member_count") - F("mobile_party_member_count"))
+        ``rule(key)`` — one definition of every rule for the list filter, the rule lists, the counts and 待办."""
         return {
             "cov_own": Exists(self._coverage().exclude(party_organization__kind=PartyOrgKind.JOINT_BRANCH)),
             "cov_any": Exists(self._coverage()),
@@ -144,10 +139,10 @@ class CoverageSets:
             "cov_uf_liaison": self._role(LiaisonRole.UNITED_FRONT_LIAISON),
             "cov_work_role": self._role(*WORK_COVER_ROLES),
             "cov_dedicated": self._dedicated(),
-            # the latest survey's figures (NULL without a survey: then no threshold is met)
-            "cov_staff": Subquery(latest.values("staff_count")[:1]),
-            "cov_resident": Subquery(resident.values("resident")[:1]),
-            "cov_mobile": Subquery(latest.values("mobile_party_member_count")[:1]),
+            # the latest survey's figures (0 without a survey: then no threshold is met)
+            "cov_staff": _latest_survey("staff_count"),
+            "cov_resident": _latest_survey(F("party_member_count") - F("mobile_party_member_count")),
+            "cov_mobile": _latest_survey("mobile_party_member_count"),
         }
 
     @staticmethod
@@ -340,7 +335,7 @@ def _instructor_load_rules(loads: dict, sets: CoverageSets):
     large_single = set()
     if single:
         # an instructor with one organization of 30+ staff is the 1:1 case, not under-used
-        large = Organization.objects.filter(sets._latest(Q(staff_count__gte=LARGE_STAFF)))
+        large = Organization.objects.alias(cov_staff=sets.flags()["cov_staff"]).filter(cov_staff__gte=LARGE_STAFF)
         guided = sets._instructors().filter(liaison__in=single, organization__in=large)
         large_single = set(guided.values_list("liaison", flat=True))
     result = {}

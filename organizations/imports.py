@@ -41,7 +41,8 @@ STREET_OR_COMMUNITY = (RegionLevel.STREET, RegionLevel.COMMUNITY)
 DISTRICT_TO_COMMUNITY = (RegionLevel.DISTRICT, RegionLevel.STREET, RegionLevel.COMMUNITY)
 
 
-def _credit_code_ref() -> ForeignKeyRef:
+def credit_code_ref() -> ForeignKeyRef:
+    """A column naming an organization by its 统一社会信用代码 (every app's imports use this one)."""
     return ForeignKeyRef(Organization, to_field="credit_code", label="统一社会信用代码")
 
 
@@ -286,7 +287,7 @@ ASSIGNMENT_SPEC = register(
                 example="民治街道",
                 help="新增联络员时必填；已登记的联络员可留空。",
             ),
-            Column("社会组织统一社会信用代码", "organization", _credit_code_ref(), example=EXAMPLE_CREDIT_CODE),
+            Column("社会组织统一社会信用代码", "organization", credit_code_ref(), example=EXAMPLE_CREDIT_CODE),
             Column("角色", "role", example="党建指导员"),
             Column("开始日期", "start_date", example="2024-01-01"),
             Column("结束日期", "end_date", help="仍在任则留空。"),
@@ -336,7 +337,7 @@ VENUE_SPEC = register(
                 example=VenueLevel.COMMUNITY.label,
             ),
             Column("所属区域", "region", RegionRef(levels=DISTRICT_TO_COMMUNITY), example="民治社区"),
-            Column("运营机构", "operating_organization", _credit_code_ref(), help="运营机构的统一社会信用代码。"),
+            Column("运营机构", "operating_organization", credit_code_ref(), help="运营机构的统一社会信用代码。"),
             Column("地址", "address", example="深圳市龙华区民治街道民治社区人民路1号"),
             Column("面积（平方米）", "floor_area", example=120),
             Column("启用日期", "opened_date", example="2022-03-01"),

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from registry.choices import RegionLevel
-from registry.forms import RegionChoiceField, blank_choices_read
+from registry.forms import RegionChoiceField
 from registry.models import Region
 from registry.search import pinyin_initials
 from registry.validators import normalize_code
@@ -49,7 +49,6 @@ class ScopedFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
-        blank_choices_read(self.form, "全部")
         for form_field in self.form.fields.values():
             queryset = getattr(form_field, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):

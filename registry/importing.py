@@ -379,10 +379,6 @@ class Mobile(_CheckedCode):
         return mask_mobile(value) if value else "（空）"
 
 
-# columns whose cells are personal data (masked in messages, logged when handed back)
-PERSONAL_CONVERTERS = (IdNumber, Mobile)
-
-
 class Integer(Converter):
     format = "整数"
     number_format = "0"
@@ -1117,6 +1113,11 @@ class ImportSpec:
     @property
     def key_fields(self) -> set[str]:
         return {name for key in self.keys for name in key}
+
+    @property
+    def personal_headers(self) -> list[str]:
+        """The columns whose cells are personal data (their converters mask them)."""
+        return [c.header for c in self.columns if c.converter.personal]
 
     def first_key_column(self, which: int = 0) -> Column:
         """Where a problem with a whole key (the natural key unless ``which`` says another) is reported."""

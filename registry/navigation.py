@@ -39,30 +39,29 @@ def menu_for(user) -> list[dict]:
     return result
 
 
+def _add_once(registry: list, order: int, provider) -> None:
+    if all(existing is not provider for _, existing in registry):
+        registry.append((order, provider))
+
+
+def _in_order(registry: list) -> list:
+    return [provider for _, provider in sorted(registry, key=lambda pair: pair[0])]
+
+
 def register_dashboard_panel(order: int, panel) -> None:
     """``panel(user)`` returns a dict for templates/includes/dashboard_panel.html, or None."""
-    if all(existing is not panel for _, existing in _dashboard_panels):
-        _dashboard_panels.append((order, panel))
+    _add_once(_dashboard_panels, order, panel)
 
 
 def dashboard_panels(user) -> list[dict]:
-    panels = []
-    for _, panel in sorted(_dashboard_panels, key=lambda pair: pair[0]):
-        data = panel(user)
-        if data:
-            panels.append(data)
-    return panels
+    return [data for panel in _in_order(_dashboard_panels) if (data := panel(user))]
 
 
 def register_todo(order: int, provider) -> None:
     """``provider(user)`` returns the things to fix in the user's scope: [{"label", "count", "url"}]."""
-    if all(existing is not provider for _, existing in _todo_providers):
-        _todo_providers.append((order, provider))
+    _add_once(_todo_providers, order, provider)
 
 
 def todos_for(user) -> list[dict]:
     """Every app's open items for the 工作台's 待办提醒, those with nothing open left out."""
-    items = []
-    for _, provider in sorted(_todo_providers, key=lambda pair: pair[0]):
-        items.extend(item for item in provider(user) if item["count"])
-    return items
+    return [item for provider in _in_order(_todo_providers) for item in provider(user) if item["count"]]

@@ -9,7 +9,9 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connection
 from django.utils import timezone
 
 from registry import importing
+from registry.choices import AccessAction
 from registry.models import ImportRecord, ImportStatus, Region
+from registry.personal import can_see_personal, record_access
 from registry.scoping import ensure_still_visible
 
 # ---------------------------------------------------------------------------------------------
@@ -276,6 +278,29 @@ def import_commit(*, record: ImportRecord) -> None:
         if not finished:
             # an unexpected error is re-raised (the worker logs it); the record must not stay 导入中
             _finish(record, status=ImportStatus.FAILED, message="导入时发生系统错误，已全部撤销。请联系管理员。")
+
+
+def import_error_report(*, request, record: ImportRecord) -> bytes:
+    """The bad rows as an .xlsx with their reasons: the uploader's own cells, personal data included.
+
+    Only the uploader or a user who may see personal data gets it; when the data type has personal
+    columns, handing it out is logged as an export of them.
+    """
+    user = request.user
+    if record.user_id != user.pk and not can_see_personal(user):
+        raise PermissionDenied("错误报告含有上传文件的原始内容，只有上传人或有权查看个人信息的用户可以下载。")
+    spec = importing.get_spec(record.model_key)
+    personal = spec.personal_headers if spec else []
+    if personal:
+        record_access(
+            request=request,
+            action=AccessAction.EXPORT,
+            target_model=record.model_label,
+            target_repr=f"导入错误报告：{record.file_name}",
+            fields="、".join(personal),
+            detail={"import_record": record.pk, "rows": len(record.result["errors"]), "personal_in_clear": True},
+        )
+    return importing.build_error_report(record.result)
 
 
 def import_cancel(*, user, record: ImportRecord) -> ImportRecord:

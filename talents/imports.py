@@ -4,12 +4,10 @@ Loaded from TalentsConfig.ready. Pool status and level are not columns: they cha
 services.representative_change_status, so every imported person arrives as a candidate (候选).
 """
 
-from organizations.imports import EXAMPLE_CREDIT_CODE, STREET_OR_COMMUNITY
-from organizations.models import Organization
+from organizations.imports import EXAMPLE_CREDIT_CODE, STREET_OR_COMMUNITY, credit_code_ref
 from registry.importing import (
     Choice,
     Column,
-    ForeignKeyRef,
     IdNumber,
     ImportSpec,
     ManyRef,
@@ -19,7 +17,7 @@ from registry.importing import (
     clean_text,
     register,
 )
-from registry.validators import id_number_birth_date, id_number_check_char, id_number_gender
+from registry.validators import id_number_check_char
 
 from . import services
 from .choices import (
@@ -98,7 +96,7 @@ ETHNICITY_ALIASES = {name.removesuffix("族"): value for value, name in Ethnicit
 
 
 def derive_from_id_number(data: dict) -> None:
-    """The birth date and gender a valid ID number gives, where the row leaves them blank (as Representative.clean).
+    """The birth date and gender a valid ID number gives, where the row leaves them blank (the model's own rule).
 
     Before matching: a row with an ID number then also finds the person stored by name and birth
     date without one, and a re-import with those columns blank is unchanged.
@@ -106,10 +104,9 @@ def derive_from_id_number(data: dict) -> None:
     id_number = data.get("id_number")  # present only when the IdNumber converter accepted it
     if not id_number:
         return
-    if not data.get("birth_date"):
-        data["birth_date"] = id_number_birth_date(id_number)
-    if not data.get("gender"):
-        data["gender"] = id_number_gender(id_number)
+    person = Representative(id_number=id_number, birth_date=data.get("birth_date"), gender=data.get("gender") or "")
+    person.fill_from_id_number()
+    data["birth_date"], data["gender"] = person.birth_date, person.gender
 
 
 def check_representative(*, user, data, instance):
@@ -178,7 +175,7 @@ REPRESENTATIVE_SPEC = register(
             Column(
                 "所在社会组织",
                 "organization",
-                ForeignKeyRef(Organization, to_field="credit_code", label="统一社会信用代码"),
+                credit_code_ref(),
                 example=EXAMPLE_CREDIT_CODE,
                 help="填写所在社会组织的统一社会信用代码（须已登记在社会组织名录中）；"
                 "单位不在名录中时留空，改填“工作单位（名录外）”。",

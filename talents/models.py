@@ -205,6 +205,13 @@ class Representative(TimeStampedModel):
         if errors:
             raise ValidationError(errors)
 
+    def fill_from_id_number(self) -> None:
+        """A blank birth date and gender are taken from the (valid) ID number."""
+        if self.birth_date is None:
+            self.birth_date = id_number_birth_date(self.id_number)
+        if not self.gender:
+            self.gender = id_number_gender(self.id_number)
+
     def _id_number_consistency(self) -> dict:
         """Birth date and gender agree with the ID number; blank ones are taken from it."""
         if not self.id_number:
@@ -214,16 +221,12 @@ class Representative(TimeStampedModel):
         except ValidationError:
             return {}  # the field's own validator reports it
         errors = {}
+        self.fill_from_id_number()
         born = id_number_birth_date(self.id_number)
-        if self.birth_date is None:
-            self.birth_date = born
-        elif self.birth_date != born:
+        if self.birth_date != born:
             # the message does not echo the ID's digits: the person editing may see the number only masked
             errors["birth_date"] = "出生日期与身份证号不一致（身份证号第7—14位是出生日期），请核对后修改其中之一。"
-        gender = id_number_gender(self.id_number)
-        if not self.gender:
-            self.gender = gender
-        elif self.gender != gender:
+        if self.gender != id_number_gender(self.id_number):
             errors["gender"] = "性别与身份证号不一致（身份证号第17位奇数为男、偶数为女），请核对后修改其中之一。"
         return errors
 
@@ -663,19 +666,17 @@ def specialty_names(specialties) -> str:
 def sync_specialty_names(representative_ids) -> None:
     """Rewrite ``specialty_names`` of these people where it differs from their specialties."""
     through = Representative.specialties.through
-    names: dict[int, list[str]] = {pk: [] for pk in representative_ids}
-    rows = (
-        through.objects.filter(representative_id__in=names)
-        .order_by("specialty__sort_order", "specialty__name")
-        .values_list("representative_id", "specialty__name")
-    )
-    for pk, name in rows:
-        names[pk].append(name)
-    stored = dict(Representative.objects.filter(pk__in=names).values_list("pk", "specialty_names"))
-    for pk, parts in names.items():
-        text = "、".join(parts)
-        if pk in stored and stored[pk] != text:
-            Representative.objects.filter(pk=pk).update(specialty_names=text)
+    held: dict[int, list[Specialty]] = {pk: [] for pk in representative_ids}
+    for link in through.objects.filter(representative_id__in=held).select_related("specialty"):
+        held[link.representative_id].append(link.specialty)
+    people = Representative.objects.filter(pk__in=held).only("pk", "specialty_names")
+    changed = []
+    for person in people:
+        text = specialty_names(held[person.pk])
+        if person.specialty_names != text:
+            person.specialty_names = text
+            changed.append(person)
+    Representative.objects.bulk_update(changed, ["specialty_names"])
 
 
 @receiver(m2m_changed, sender=Representative.specialties.through)

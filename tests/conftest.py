@@ -40,6 +40,13 @@ def street_a_user(tree):
 
 
 @pytest.fixture
+def client_a(client, street_a_user):
+    """A client logged in as staff of street A (民治街道): they add and change their street's records."""
+    client.force_login(street_a_user)
+    return client
+
+
+@pytest.fixture
 def street_b_user(tree):
     return UserFactory(username="street_b", region=tree["street_b"], role=roles.STREET_STAFF)
 

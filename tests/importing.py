@@ -15,23 +15,29 @@ def headers(key: str) -> list[str]:
     return [column.header for column in importing.get_spec(key).columns]
 
 
-def xlsx(key: str, rows: list[dict], *, leave_out: tuple[str, ...] = ()) -> bytes:
-    """A real .xlsx with the spec's headers (minus ``leave_out``); text cells stay text."""
-    columns = [h for h in headers(key) if h not in leave_out]
+def workbook(columns: list[str], rows, title: str) -> bytes:
+    """A real .xlsx built with openpyxl: one header row, then ``rows`` (lists); text cells stay text, "=…" too."""
     wb = Workbook()
     ws = wb.active
-    ws.title = importing.get_spec(key).title
-    ws.append(columns)
+    ws.title = title
+    ws.append(list(columns))
     for row in rows:
-        unknown = set(row) - set(headers(key))
-        assert not unknown, unknown
-        ws.append([row.get(h) for h in columns])
+        ws.append(list(row))
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx(key: str, rows: list[dict], *, leave_out: tuple[str, ...] = ()) -> bytes:
+    """A real .xlsx with the spec's headers (minus ``leave_out``), one row per dict keyed by header."""
+    columns = [h for h in headers(key) if h not in leave_out]
+    for row in rows:
+        unknown = set(row) - set(headers(key))
+        assert not unknown, unknown
+    return workbook(columns, [[row.get(h) for h in columns] for row in rows], importing.get_spec(key).title)
 
 
 def upload(client, key: str, content: bytes, name: str = "台账.xlsx") -> ImportRecord:

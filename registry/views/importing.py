@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from registry import importing, services
-from registry.choices import AccessAction
 from registry.models import ImportRecord, ImportStatus
-from registry.personal import can_see_personal, record_access
+from registry.personal import can_see_personal
 
 PAGE_SIZE = 100
 STALLED_AFTER = datetime.timedelta(minutes=2)
@@ -161,26 +160,11 @@ def import_cancel_view(request, pk):
 @require_GET
 def import_error_report_view(request, pk):
     record = _record_for(request.user, pk)
-    # the bad rows are the uploader's own cells, personal data included
-    if record.user_id != request.user.pk and not can_see_personal(request.user):
-        raise PermissionDenied("错误报告含有上传文件的原始内容，只有上传人或有权查看个人信息的用户可以下载。")
     if not (record.result or {}).get("errors"):
         raise Http404("该导入没有错误行。")
     stem = PurePath(record.file_name).stem or record.model_label
-    spec = importing.get_spec(record.model_key)
-    columns = spec.columns if spec else []
-    personal = [c.header for c in columns if isinstance(c.converter, importing.PERSONAL_CONVERTERS)]
-    if personal:
-        # the report hands back the file's own ID numbers and mobiles: an export of personal data
-        record_access(
-            request=request,
-            action=AccessAction.EXPORT,
-            target_model=record.model_label,
-            target_repr=f"导入错误报告：{record.file_name}",
-            fields="、".join(personal),
-            detail={"import_record": record.pk, "rows": len(record.result["errors"]), "personal_in_clear": True},
-        )
-    return _xlsx_response(importing.build_error_report(record.result), f"{stem}-错误报告.xlsx")
+    content = services.import_error_report(request=request, record=record)
+    return _xlsx_response(content, f"{stem}-错误报告.xlsx")
 
 
 @require_GET

@@ -49,13 +49,6 @@ def code(n: int) -> str:
 
 
 @pytest.fixture
-def client_a(client, street_a_user):
-    """Staff of 民治街道: street staff may add and change every organizations record of their street."""
-    client.force_login(street_a_user)
-    return client
-
-
-@pytest.fixture
 def industries(db):
     return {name: IndustryFactory(name=name) for name in ("社会工作服务", "养老服务")}
 

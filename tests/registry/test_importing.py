@@ -6,12 +6,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from pghistory.models import Events, MiddlewareEvents
 
 from registry import importing
 from registry.history import history_for
 from registry.models import ImportRecord, ImportStatus, Region
+from tests.importing import problems, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +20,7 @@ HEADERS = ["区划代码", "名称", "层级", "上级区划代码"]
 
 
 def xlsx(rows, headers=HEADERS, title="行政区划") -> bytes:
-    """A real .xlsx built with openpyxl: one header row, then ``rows`` (text cells stay text, "=…" too)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append(list(headers))
-    for row in rows:
-        ws.append(list(row))
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook(headers, rows, title)
 
 
 def upload(client, content: bytes, name="行政区划.xlsx", key="registry.region"):
@@ -41,11 +30,6 @@ def upload(client, content: bytes, name="行政区划.xlsx", key="registry.regio
 
 def latest() -> ImportRecord:
     return ImportRecord.objects.latest("pk")
-
-
-def problems(record) -> dict[int, list[str]]:
-    """Row number → its reasons as shown ("C列（层级）：…")."""
-    return {e["row"]: [importing.problem_text(p) for p in e["problems"]] for e in record.result["errors"]}
 
 
 def commit(client, record):

@@ -32,13 +32,6 @@ MOBILE_WANG = "13812340001"
 
 
 @pytest.fixture
-def client_a(client, street_a_user):
-    """Staff of 民治街道: may add and change representatives of their street, sees ID numbers masked."""
-    client.force_login(street_a_user)
-    return client
-
-
-@pytest.fixture
 def specialties(db):
     SpecialtyFactory(name="停用的特长", is_active=False)
     return {name: SpecialtyFactory(name=name) for name in ("法律", "心理", "医疗")}
