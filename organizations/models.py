@@ -40,6 +40,7 @@ class Industry(DictionaryItem):
 
 @track_history()
 class Organization(TimeStampedModel):
+    personal_fields = {"contact_phone": "phone"}  # registry.personal: masked unless permitted
     name = models.CharField("名称", max_length=200)
     name_initials = models.CharField("拼音首字母", max_length=200, editable=False, blank=True)
     credit_code = models.CharField(
@@ -292,6 +293,7 @@ class LiaisonQuerySet(RegionScopedQuerySet):
 @track_history()
 class Liaison(TimeStampedModel):
     """联络员/工作人员: a person who covers organizations (统战委员, 党建指导员, …)."""
+    personal_fields = {"mobile": "mobile"}  # registry.personal: masked unless permitted
 
     name = models.CharField("姓名", max_length=50)
     name_initials = models.CharField("拼音首字母", max_length=100, editable=False, blank=True)

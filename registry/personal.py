@@ -36,6 +36,37 @@ def mask_mobile(value: str | None) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def mask_phone(value: str | None) -> str:
+    """A contact phone: a mobile masks as a mobile; a landline (0755-12345678) keeps its area code and last four."""
+    if not value:
+        return ""
+    value = str(value)
+    digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+    if len(digits) <= 4:
+        return "*" * len(value)
+    keep_head = 3 if value.startswith("1") else (value.index("-") + 1 if "-" in value[:6] else 4)
+    hidden = {i for i in digits[:-4] if i >= keep_head}
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
+
+
+# The kinds of personal field and how each is masked. A model declares its personal fields once:
+#     class Representative(...):
+#         personal_fields = {"id_number": "id_number", "mobile": "mobile"}
+# Tables, detail pages, forms, serializers, the admin, history, exports and import reports read it.
+MASKERS = {"id_number": mask_id_number, "mobile": mask_mobile, "phone": mask_phone}
+PERSONAL_LABELS = {"id_number": "身份证号", "mobile": "手机号", "phone": "联系电话"}
+
+
+def personal_fields(model) -> dict[str, str]:
+    """{field name: kind} declared on ``model`` (a class or an instance); {} when it has none."""
+    return dict(getattr(model, "personal_fields", None) or {})
+
+
+def mask_value(kind: str, value) -> str:
+    """``value`` masked as a personal field of ``kind`` (a key of MASKERS)."""
+    return MASKERS[kind](None if value in (None, "") else str(value))
+
+
 def shown_id_number(user, value: str | None) -> str:
     return (value or "") if can_see_personal(user) else mask_id_number(value)
 

@@ -75,6 +75,7 @@ class RepresentativeQuerySet(RegionScopedQuerySet):
 @track_history()
 class Representative(TimeStampedModel):
     """代表人士: one person, one record (a merged duplicate stays readable but leaves every list)."""
+    personal_fields = {"id_number": "id_number", "mobile": "mobile"}  # registry.personal: masked unless permitted
 
     name = models.CharField("姓名", max_length=50)
     name_initials = models.CharField("拼音首字母", max_length=100, editable=False, blank=True)
