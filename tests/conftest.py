@@ -1,9 +1,12 @@
 """Shared fixtures: a region tree, users per role and street, the Playwright browser setup."""
 
+import datetime
 import os
 import shutil
+import zoneinfo
 
 import pytest
+import time_machine
 
 from registry import roles
 from tests.factories import UserFactory, make_region_tree
@@ -21,6 +24,37 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# The clocks every test marked ``dates`` runs under, besides the machine's own: the hours when the
+# Shanghai date and the UTC date differ (CI runs at any hour), a leap day, and a New Year's Eve whose
+# UTC year is still the old one. ``TEST_CLOCK=2028-02-29T23:30`` (Shanghai time) runs the whole suite
+# under one chosen clock.
+DATE_CLOCKS = {
+    "晚间23点30": datetime.datetime(2026, 11, 30, 23, 30, tzinfo=SHANGHAI),
+    "闰日": datetime.datetime(2028, 2, 29, 23, 30, tzinfo=SHANGHAI),
+    "元旦凌晨": datetime.datetime(2027, 1, 1, 0, 30, tzinfo=SHANGHAI),
+}
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("dates"):
+        metafunc.parametrize("clock", [None, *DATE_CLOCKS.values()], ids=["本机时钟", *DATE_CLOCKS], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The moment a test runs at: the machine's clock, or one of DATE_CLOCKS / TEST_CLOCK, ticking on from there."""
+    moment = getattr(request, "param", None)
+    if moment is None and os.environ.get("TEST_CLOCK"):
+        moment = datetime.datetime.fromisoformat(os.environ["TEST_CLOCK"])
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+    if moment is None:
+        yield None
+        return
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 @pytest.fixture(autouse=True)

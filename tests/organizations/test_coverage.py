@@ -4,7 +4,7 @@ import pytest
 
 from organizations import coverage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def rows_by_label(rows):

@@ -10,8 +10,11 @@ from django.utils import timezone
 from talents.models import Attendance, Nomination, Representative, StatusChange
 from tests.factories import EvaluationFactory, MembershipFactory, ServiceGroupFactory, TrainingFactory
 
-pytestmark = pytest.mark.django_db
-THIS_YEAR = timezone.localdate().year
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+
+
+def this_year() -> int:
+    return timezone.localdate().year
 
 
 def test_adding_in_the_admin_writes_the_first_status_change(client, tree, district_admin):
@@ -55,11 +58,12 @@ def test_admin_actions_change_status_through_the_service(client, tree, district_
 
 def test_admin_nomination_keeps_the_rule(client, district_admin, person_a):
     client.force_login(district_admin)
-    data = {"representative": person_a.pk, "kind": "npc", "level": "district", "year": THIS_YEAR, "outcome": "pending"}
+    data = {"representative": person_a.pk, "kind": "npc", "level": "district", "year": this_year()}
+    data["outcome"] = "pending"
     response = client.post(reverse("admin:talents_nomination_add"), data)
     assert response.status_code == 200 and "推荐使用须有" in response.content.decode()
     assert not Nomination.objects.exists()
-    EvaluationFactory(representative=person_a, year=THIS_YEAR)
+    EvaluationFactory(representative=person_a, year=this_year())
     assert client.post(reverse("admin:talents_nomination_add"), data).status_code == 302
 
 

@@ -19,15 +19,18 @@ from tests.factories import (
     TrainingFactory,
 )
 
-pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+
+
+def today():
+    return timezone.localdate()
 
 
 @pytest.fixture
 def many_people(tree):
     law = SpecialtyFactory(name="法律")
     group = ServiceGroupFactory(name="法律服务组", region=tree["district"])
-    training = TrainingFactory(region=tree["district"], held_on=TODAY)
+    training = TrainingFactory(region=tree["district"], held_on=today())
     people = []
     for index in range(60):
         person = RepresentativeFactory(
@@ -37,7 +40,7 @@ def many_people(tree):
             political_affiliation="jiusan" if index % 5 == 0 else "masses",
         )
         person.specialties.add(law)
-        EvaluationFactory(representative=person, year=TODAY.year - 1)
+        EvaluationFactory(representative=person, year=today().year - 1)
         MembershipFactory(representative=person, group=group)
         Attendance.objects.create(training=training, representative=person)
         people.append(person)
@@ -66,9 +69,9 @@ def test_list_query_count_does_not_grow_with_rows(client, street_a_user, many_pe
 
 def test_detail_query_count_is_bounded(client, street_a_user, many_people, django_assert_max_num_queries):
     person = many_people[0]
-    for year in (TODAY.year - 3, TODAY.year - 2):
+    for year in (today().year - 3, today().year - 2):
         EvaluationFactory(representative=person, year=year)
-    NominationFactory(representative=person, outcome="elected", year=TODAY.year - 1)
+    NominationFactory(representative=person, outcome="elected", year=today().year - 1)
     for _ in range(5):
         Attendance.objects.create(training=TrainingFactory(region=person.region), representative=person)
     client.force_login(street_a_user)
@@ -145,7 +148,7 @@ def test_create_pages_for_each_record(client, tree, street_a_user):
             "evaluation",
             {
                 "representative": person.pk,
-                "year": TODAY.year - 1,
+                "year": today().year - 1,
                 "political_stance": 25,
                 "deliberation": 22,
                 "social_influence": 23,
@@ -153,7 +156,7 @@ def test_create_pages_for_each_record(client, tree, street_a_user):
                 "evaluator": "区委统战部",
             },
         ),
-        ("membership", {"group": group.pk, "representative": person.pk, "role": "member", "joined_on": TODAY}),
+        ("membership", {"group": group.pk, "representative": person.pk, "role": "member", "joined_on": today()}),
         ("attendance", {"training": training.pk, "representative": person.pk}),
         (
             "nomination",
@@ -161,7 +164,7 @@ def test_create_pages_for_each_record(client, tree, street_a_user):
                 "representative": person.pk,
                 "kind": "cppcc",
                 "level": "district",
-                "year": TODAY.year,
+                "year": today().year,
                 "outcome": "pending",
             },
         ),
@@ -184,7 +187,7 @@ def test_training_form_sets_attendees_of_the_users_scope(client, tree, street_a_
         reverse("talents:training_create"),
         {
             "title": "街道培训",
-            "held_on": TODAY.isoformat(),
+            "held_on": today().isoformat(),
             "organizer": "民治街道统战办",
             "hours": "3",
             "region": tree["street_a"].pk,

@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from registry.models import AccessLog
 from talents.models import Representative
@@ -292,6 +293,7 @@ def test_admin_search_by_number(client, street_admin, tree, person_a):
 
 
 # ---- the access log page ----
+@pytest.mark.dates
 def test_access_log_page_lists_filters_and_exports(client, street_a_user, district_admin, person_a, person_b):
     client.force_login(street_a_user)
     reveal(client, person_a, reason="电话通知参加培训")
@@ -305,7 +307,7 @@ def test_access_log_page_lists_filters_and_exports(client, street_a_user, distri
     reveals = client.get(url, {"action": "reveal", "user": street_a_user.pk, "target_model": "talents.Representative"})
     rows = reveals.context["rows"]
     assert len(rows) == 1 and "电话通知参加培训" in text(reveals) and "10.0.0.7" in text(reveals)
-    today = rows[0]["object"].created_at.date().isoformat()
+    today = timezone.localdate(rows[0]["object"].created_at).isoformat()  # the filter works in Shanghai dates
     assert client.get(url, {"date_from": today, "date_to": today}).context["page"].count == 2
     assert client.get(url, {"date_to": "2000-01-01"}).context["page"].count == 0
     exported, _ = export_rows(client.get(reverse("registry:accesslog_export"), {"action": "reveal"}))

@@ -22,11 +22,15 @@ from tests.factories import (
 
 from .conftest import ID_A
 
-pytestmark = pytest.mark.django_db
-THIS_YEAR = timezone.localdate().year
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
-def nominate(user, person, year=THIS_YEAR):
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def nominate(user, person, year=None):
+    year = this_year() if year is None else year
     return services.nomination_create(
         user=user, data={"representative": person, "kind": "cppcc", "level": "district", "year": year}
     )
@@ -34,25 +38,26 @@ def nominate(user, person, year=THIS_YEAR):
 
 # ---- 推荐使用 ----
 def test_nomination_refused_without_a_recent_evaluation(street_a_user, person_a):
-    EvaluationFactory(representative=person_a, year=THIS_YEAR - 2)  # too old
+    EvaluationFactory(representative=person_a, year=this_year() - 2)  # too old
     with pytest.raises(ValidationError) as info:
         nominate(street_a_user, person_a)
     assert info.value.message_dict["year"] == [
-        f"推荐使用须有{THIS_YEAR - 1}年或{THIS_YEAR}年的综合评价：张建国尚无这两个年度的综合评价，请先完成综合评价。"
+        f"推荐使用须有{this_year() - 1}年或{this_year()}年的综合评价："
+        "张建国尚无这两个年度的综合评价，请先完成综合评价。"
     ]
     assert not Nomination.objects.exists()
 
 
-@pytest.mark.parametrize("evaluated", [THIS_YEAR, THIS_YEAR - 1])
-def test_nomination_allowed_with_an_evaluation_that_year_or_the_year_before(street_a_user, person_a, evaluated):
-    EvaluationFactory(representative=person_a, year=evaluated)
+@pytest.mark.parametrize("years_ago", [0, 1])
+def test_nomination_allowed_with_an_evaluation_that_year_or_the_year_before(street_a_user, person_a, years_ago):
+    EvaluationFactory(representative=person_a, year=this_year() - years_ago)
     nomination = nominate(street_a_user, person_a)
     assert nomination.pk and nomination.representative == person_a
 
 
 def test_nomination_refused_for_a_candidate(street_a_user, tree):
     candidate = RepresentativeFactory(name="候选人", region=tree["community_a1"], status="candidate", level="")
-    EvaluationFactory(representative=candidate, year=THIS_YEAR)
+    EvaluationFactory(representative=candidate, year=this_year())
     with pytest.raises(ValidationError) as info:
         nominate(street_a_user, candidate)
     assert "只能推荐已入库或重点联系对象" in info.value.message_dict["representative"][0]
@@ -60,19 +65,20 @@ def test_nomination_refused_for_a_candidate(street_a_user, tree):
 
 def test_nomination_rule_on_the_page_and_the_api(client, street_a_user, person_a):
     client.force_login(street_a_user)
-    data = {"representative": person_a.pk, "kind": "npc", "level": "district", "year": THIS_YEAR, "outcome": "pending"}
+    data = {"representative": person_a.pk, "kind": "npc", "level": "district", "year": this_year()}
+    data["outcome"] = "pending"
     response = client.post(reverse("talents:nomination_create"), data)
     assert response.status_code == 400
     assert "推荐使用须有" in response.content.decode()
     api = client.post("/api/v1/talents/nominations/", data, content_type="application/json")
     assert api.status_code == 400 and "推荐使用须有" in str(api.json())
-    EvaluationFactory(representative=person_a, year=THIS_YEAR - 1)
+    EvaluationFactory(representative=person_a, year=this_year() - 1)
     assert client.post(reverse("talents:nomination_create"), data).status_code == 302
     assert client.post("/api/v1/talents/nominations/", data, content_type="application/json").status_code == 201
 
 
 def test_outcome_of_an_old_nomination_can_be_recorded_after_withdrawal(street_a_user, person_a):
-    EvaluationFactory(representative=person_a, year=THIS_YEAR)
+    EvaluationFactory(representative=person_a, year=this_year())
     nomination = nominate(street_a_user, person_a)
     services.representative_change_status(user=street_a_user, representative=person_a, to_status="withdrawn")
     services.nomination_update(user=street_a_user, instance=nomination, data={"outcome": "not_elected"})
@@ -87,7 +93,7 @@ def test_current_public_roles_appear_on_the_person_page(client, street_a_user, p
         kind="npc",
         level="district",
         outcome="elected",
-        term_end=today.replace(year=today.year + 1),
+        term_end=today + datetime.timedelta(days=366),
     )
     NominationFactory(
         representative=person_a,
