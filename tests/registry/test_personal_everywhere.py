@@ -296,3 +296,8 @@ def test_no_response_that_can_carry_personal_data_is_cached(client, district_adm
         reverse("admin:talents_representative_change", args=[pk]),
     ):
         assert "no-store" in client.get(url)["Cache-Control"], url
+
+
+def test_the_permission_says_what_it_grants():
+    permission = Permission.objects.get(content_type__app_label="registry", codename="view_personal_data")
+    assert permission.name == "查看身份证号、手机号明文（详情页一键显示，接口、导出为明文，均记入访问日志）"
