@@ -419,7 +419,7 @@ def test_downloading_the_error_report_of_personal_columns_is_logged_as_an_export
     assert record.error_count == 1
     assert not AccessLog.objects.exists()
     report = client_a.get(reverse("registry:import_error_report", args=[record.pk]))
-    assert report.status_code == 200
+    assert report.status_code == 200 and report["Cache-Control"] == "no-store"
     log = AccessLog.objects.get()
     assert (log.action, log.user.username, log.fields) == ("export", "street_a", "身份证号、手机号")
     assert log.detail["import_record"] == record.pk and log.detail["rows"] == 1
