@@ -56,7 +56,6 @@ class OrganizationAdmin(ScopedModelAdmin):
     list_select_related = ["region", "industry"]
     readonly_fields = ["name_initials", "created_at", "updated_at"]
     inlines = [SurveyInline, AssignmentInline]
-    history_personal_fields = {"contact_phone": "mobile"}
 
 
 @admin.register(AnnualSurvey)
@@ -104,7 +103,6 @@ class LiaisonAdmin(ScopedModelAdmin):
     autocomplete_fields = ["region"]
     readonly_fields = ["name_initials"]
     inlines = [AssignmentInline]
-    history_personal_fields = {"mobile": "mobile"}
 
 
 @admin.register(Assignment)

@@ -2,7 +2,10 @@
 
 from registry.tables import Column, Table
 
+from .models import Liaison, Organization
+
 ORGANIZATION_TABLE = Table(
+    model=Organization,
     columns=[
         Column("name", "名称", link=True, order_by="name", width=36),
         Column("credit_code", "统一社会信用代码", order_by="credit_code", width=22),
@@ -12,7 +15,7 @@ ORGANIZATION_TABLE = Table(
         Column("status", "登记状态", order_by="status", width=10),
         Column("registration_date", "登记日期", order_by="registration_date", width=12),
         Column("legal_representative", "法定代表人", in_table=False),
-        Column("contact_phone", "联系电话", personal="mobile", in_table=False),
+        Column("contact_phone", "联系电话", in_table=False),
         Column("address", "住所", in_table=False, width=36),
         Column("supervising_unit", "业务主管单位", in_table=False, width=20),
         Column("registration_authority", "登记管理机关", in_table=False, width=18),
@@ -44,7 +47,7 @@ ORGANIZATION_FIELDS = [
     Column("registration_date", "登记日期"),
     Column("supervising_unit", "业务主管单位"),
     Column("legal_representative", "法定代表人"),
-    Column("contact_phone", "联系电话", personal="mobile"),
+    Column("contact_phone", "联系电话"),
     Column("address", "住所"),
     Column("rating", "评估等级", accessor=lambda o: f"{o.rating}（{o.rating_year}年）" if o.rating else ""),
     Column(
@@ -117,10 +120,11 @@ PARTY_ORGANIZATION_FIELDS = [
 ]
 
 LIAISON_TABLE = Table(
+    model=Liaison,
     columns=[
         Column("name", "姓名", link=True, order_by="name", width=10),
         Column("gender", "性别", width=6),
-        Column("mobile", "手机号", personal="mobile", width=14),
+        Column("mobile", "手机号", width=14),
         Column("work_unit", "工作单位", order_by="work_unit", width=30),
         Column("post", "职务", width=16),
         Column("is_party_member", "中共党员", width=8, flag=True),
@@ -133,7 +137,7 @@ LIAISON_TABLE = Table(
 
 LIAISON_FIELDS = [
     Column("gender", "性别"),
-    Column("mobile", "手机号", personal="mobile"),
+    Column("mobile", "手机号"),
     Column("work_unit", "工作单位"),
     Column("post", "职务"),
     Column("is_party_member", "中共党员"),

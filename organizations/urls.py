@@ -10,6 +10,8 @@ app_name = "organizations"
 urlpatterns = [
     path("coverage/", views.coverage_view, name="coverage"),
     path("party-organizations/tree/", views.party_organization_tree_view, name="partyorganization_tree"),
+    path("<int:pk>/reveal/", views.OrganizationRevealView.as_view(), name="organization_reveal"),
+    path("liaisons/<int:pk>/reveal/", views.LiaisonRevealView.as_view(), name="liaison_reveal"),
     *crud_urls(
         Organization,
         "",

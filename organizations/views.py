@@ -12,6 +12,7 @@ from registry.views.generic import (
     ObjectListView,
     section,
 )
+from registry.views.reveal import RevealMixin
 
 from . import coverage, selectors, services
 from .filters import (
@@ -66,6 +67,7 @@ class OrganizationDetailView(ObjectDetailView):
     model = Organization
     fields = ORGANIZATION_FIELDS
     template_name = "organizations/organization_detail.html"
+    reveal_url_name = "organizations:organization_reveal"
 
     selector = staticmethod(selectors.organization_list)
 
@@ -109,6 +111,10 @@ class OrganizationDetailView(ObjectDetailView):
         obj = context["object"]
         context["breaches"] = coverage.rule_breaches(user=self.request.user, organization=obj)
         return context
+
+
+class OrganizationRevealView(RevealMixin, OrganizationDetailView):
+    """POST 显示: one organization's contact phone in clear, logged."""
 
 
 class OrganizationFormView(ObjectFormView):
@@ -249,6 +255,7 @@ class LiaisonExportView(LiaisonListView, ObjectExportView):
 class LiaisonDetailView(ObjectDetailView):
     model = Liaison
     fields = LIAISON_FIELDS
+    reveal_url_name = "organizations:liaison_reveal"
 
     selector = staticmethod(selectors.liaison_list)
 
@@ -267,6 +274,10 @@ class LiaisonDetailView(ObjectDetailView):
                 empty="暂无任职。",
             ),
         ]
+
+
+class LiaisonRevealView(RevealMixin, LiaisonDetailView):
+    """POST 显示: one liaison's mobile in clear, logged."""
 
 
 class LiaisonFormView(ObjectFormView):

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from registry.forms import protect_personal_fields
 from registry.history import history_for
 from registry.models import AccessLog, ImportRecord, Region, User
-from registry.personal import can_see_personal
+from registry.personal import mask_value, personal_fields
 from registry.roles import ROLE_NAMES
 from registry.scoping import ensure_still_visible, user_is_unrestricted
 
@@ -22,6 +22,13 @@ def _narrow(queryset, user):
     return queryset
 
 
+def _masked_display(name: str, kind: str):
+    def display(obj):
+        return mask_value(kind, getattr(obj, name, "")) or "—"
+
+    return display
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """A changelist, form and history limited to the user's region scope.
 
@@ -29,25 +36,36 @@ class ScopedModelAdmin(admin.ModelAdmin):
     narrowed to the scope; a save that would move a record out of it is refused.
     """
 
-    history_personal_fields: dict[str, str] = {}  # {field: "mobile" | "id_number"}, masked in 变更记录
-    # {field: "mobile" | "id_number"}: masked in the change form (and 变更记录) unless the user may see them
-    personal_fields: dict[str, str] = {}
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # masked_<field>: what a view-only change page shows instead of a stored personal field
+        for name, kind in personal_fields(model).items():
+            label = str(model._meta.get_field(name).verbose_name)
+            setattr(self, f"masked_{name}", admin.display(description=label)(_masked_display(name, kind)))
 
     def get_queryset(self, request):
         return _narrow(super().get_queryset(request), request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if not self.personal_fields or can_see_personal(request.user):
+        if not personal_fields(self.model):
             return form
-        personal, user = self.personal_fields, request.user
 
         class ProtectedForm(form):
             def __init__(self, *args, **form_kwargs):
                 super().__init__(*args, **form_kwargs)
-                protect_personal_fields(self, personal, user)
+                protect_personal_fields(self)
 
         return ProtectedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        declared = personal_fields(self.model)
+        if obj is None or not declared or self.has_change_permission(request, obj):
+            return fieldsets
+        # a view-only page renders stored values as text: show the masked ones instead
+        swap = {name: f"masked_{name}" for name in declared}
+        return [(title, {**opts, "fields": [swap.get(f, f) for f in opts["fields"]]}) for title, opts in fieldsets]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -84,11 +102,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
             "subtitle": None,
             "opts": self.opts,
             "object": obj,
-            "history": history_for(
-                obj,
-                personal=self.history_personal_fields or self.personal_fields,
-                clear=can_see_personal(request.user),
-            ),
+            "history": history_for(obj),
             **(extra_context or {}),
         }
         return render(request, "admin/tracked_object_history.html", context)

@@ -7,9 +7,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from registry.choices import AccessAction
 from registry.pagination import COUNT_CAP
-from registry.personal import can_see_personal
-from registry.tables import MASKERS
+from registry.personal import can_see_personal, mask_value, personal_fields, personal_labels, record_clear_values
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -47,8 +47,9 @@ class CappedPagination(pagination.LimitOffsetPagination):
 class ScopedModelSerializer(serializers.ModelSerializer):
     """Related choices narrowed to the requester's scope; personal fields masked unless permitted.
 
-    ``Meta.personal_fields = {"mobile": "mobile", "id_number": "id_number"}`` names the fields and
-    how they are masked. A masked value sent back unchanged (a client echoing what it read) is ignored.
+    The personal fields are the model's declaration (``Model.personal_fields``). A masked value
+    sent back unchanged (a client echoing what it read) is ignored. Clear values sent to a
+    permitted user are logged by ScopedViewSet, one AccessLog row per response.
     """
 
     def __init__(self, *args, **kwargs):
@@ -67,14 +68,14 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         return getattr(request, "user", None)
 
     def _personal(self) -> dict:
-        return getattr(self.Meta, "personal_fields", {})
+        return personal_fields(self.Meta.model)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not can_see_personal(self._user):
             for name, kind in self._personal().items():
                 if data.get(name):
-                    data[name] = MASKERS[kind](data[name])
+                    data[name] = mask_value(kind, data[name])
         for field in instance._meta.concrete_fields:
             if field.choices and field.name in data:
                 data[f"{field.name}_display"] = getattr(instance, f"get_{field.name}_display")()
@@ -86,7 +87,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             echoed = [
                 name
                 for name, kind in self._personal().items()
-                if getattr(self.instance, name, "") and data.get(name) == MASKERS[kind](getattr(self.instance, name))
+                if getattr(self.instance, name, "") and data.get(name) == mask_value(kind, getattr(self.instance, name))
             ]
             if echoed:
                 data = data.copy()
@@ -98,7 +99,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             for name, kind in self._personal().items():
                 current = getattr(self.instance, name, "")
-                if name in attrs and current and attrs[name] == MASKERS[kind](current):
+                if name in attrs and current and attrs[name] == mask_value(kind, current):
                     attrs.pop(name)
         return super().validate(attrs)
 
@@ -154,6 +155,42 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
         delete = getattr(self, "delete_service", None) or scoped_delete
         delete(user=self.request.user, instance=instance)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        self.log_clear_values(request, response)
+        return response
+
+    def log_clear_values(self, request, response) -> None:
+        """One AccessLog row naming the records and fields whose clear values this response carries."""
+        model = getattr(self.queryset, "model", None)
+        declared = personal_fields(model) if model is not None else {}
+        if not declared or not 200 <= response.status_code < 300 or not can_see_personal(request.user):
+            return
+        data = getattr(response, "data", None)
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            items = data["results"]
+        elif isinstance(data, list):
+            items = data
+        else:
+            items = [data] if isinstance(data, dict) else []
+        ids, shown = [], set()
+        for item in items:
+            if not isinstance(item, dict) or "id" not in item:
+                continue
+            filled = {name for name in declared if item.get(name)}
+            if filled:
+                ids.append(item["id"])
+                shown |= filled
+        if ids:
+            record_clear_values(
+                request=request,
+                model=model,
+                ids=ids,
+                fields=personal_labels(model, sorted(shown)),
+                action=AccessAction.REVEAL,
+                detail={"via": "api", "method": request.method},
+            )
 
     def update(self, request, *args, **kwargs):
         response = super().update(request, *args, **kwargs)

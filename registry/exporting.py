@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from registry.choices import AccessAction
-from registry.personal import can_see_personal, record_access
+from registry.personal import can_see_personal, record_clear_values
 from registry.tables import Table
 
 # A cell that starts like this is a formula (or DDE) to Excel and WPS: make it plain text.
@@ -39,8 +39,11 @@ def excel_value(value):
     return neutralize(str(value))
 
 
-def write_workbook(*, objects, table: Table, user, title: str, filters: dict, target) -> int:
-    """Write rows into ``target`` (a path or file) with openpyxl's write-only mode; return the row count."""
+def write_workbook(*, objects, table: Table, user, title: str, filters: dict, target, ids: list | None = None) -> int:
+    """Write rows into ``target`` (a path or file) with openpyxl's write-only mode; return the row count.
+
+    ``ids``, when given, receives the primary key of every row written (for the access log).
+    """
     clear = can_see_personal(user)
     columns = table.export_columns
     workbook = Workbook(write_only=True)
@@ -71,6 +74,8 @@ def write_workbook(*, objects, table: Table, user, title: str, filters: dict, ta
                 row.append(value)
         sheet.append(row)
         count += 1
+        if ids is not None:
+            ids.append(obj.pk)
     about = workbook.create_sheet(title="导出说明")
     about.append(["导出内容", title])
     about.append(["导出人", user.display_name])
@@ -87,14 +92,19 @@ def export_response(*, request, queryset, table: Table, title: str, filters: dic
     objects = queryset.iterator(chunk_size=ITERATOR_CHUNK)
     # FileResponse closes the spool after sending it, so no context manager here
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    count = write_workbook(objects=objects, table=table, user=request.user, title=title, filters=filters, target=spool)
+    ids: list = []
+    count = write_workbook(
+        objects=objects, table=table, user=request.user, title=title, filters=filters, target=spool, ids=ids
+    )
     personal_columns = [c.label for c in table.export_columns if c.personal]
-    record_access(
+    # one row per export naming the records (capped list, full count) and the personal columns it holds
+    record_clear_values(
         request=request,
-        action=AccessAction.EXPORT,
-        target_model=model_label,
-        target_repr=title,
+        model=queryset.model,
+        ids=ids,
         fields="、".join(personal_columns),
+        action=AccessAction.EXPORT,
+        target_repr=title,
         detail={
             "filters": filters,
             "rows": count,

@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from registry.choices import RegionLevel
 from registry.models import Region
+from registry.personal import mask_value, personal_fields
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -21,25 +22,23 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-def protect_personal_fields(form, personal: dict[str, str], user) -> None:
-    """Show stored ID numbers and mobiles masked to a user who may not see them in clear.
+def protect_personal_fields(form) -> None:
+    """Show the stored personal fields of the form's model (``Model.personal_fields``) masked.
 
-    ``personal`` maps field names to their masking ("id_number", "mobile"). The masked value
-    posted back unchanged keeps the stored number; a newly typed full number replaces it. The
-    form never holds the clear value, so a re-rendered form after an error cannot leak it.
+    Masked for everyone, the permitted included: an edit form is a page, and a clear value leaves
+    the server only through a logged 显示, export or API call. The masked value posted back
+    unchanged keeps the stored number; a newly typed full number replaces it. The form never
+    holds the clear value, so a re-rendered form after an error cannot leak it.
     """
-    from registry.personal import can_see_personal
-    from registry.tables import MASKERS
-
     instance = getattr(form, "instance", None)
-    if not personal or can_see_personal(user) or instance is None or instance.pk is None:
+    if instance is None or instance.pk is None:
         return
-    for name, kind in personal.items():
+    for name, kind in personal_fields(type(instance)).items():
         field = form.fields.get(name)
         stored = getattr(instance, name, "") or ""
         if field is None or not stored:
             continue
-        masked = MASKERS[kind](stored)
+        masked = mask_value(kind, stored)
         form.initial[name] = masked
         field.help_text = "已脱敏显示；不修改则保留原号码，如需更正请填写完整号码。"
         field.widget.attrs["autocomplete"] = "off"
@@ -68,16 +67,15 @@ class ScopedModelForm(forms.ModelForm):
     """A ModelForm whose related-record choices are limited to what ``user`` may see.
 
     ``region_levels`` limits a ``region`` field to those levels (e.g. street and community);
-    ``personal_fields`` ({field: "id_number" | "mobile"}) are shown masked unless the user may see them.
+    the model's declared personal fields are shown masked (protect_personal_fields).
     """
 
     region_levels: tuple[str, ...] = (RegionLevel.STREET, RegionLevel.COMMUNITY)
-    personal_fields: dict[str, str] = {}
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        protect_personal_fields(self, self.personal_fields, user)
+        protect_personal_fields(self)
         blank_choices_read(self, BLANK_LABEL)
         for name, field in self.fields.items():
             queryset = getattr(field, "queryset", None)

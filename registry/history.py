@@ -7,6 +7,8 @@ HistoryContextMiddleware attaches who did it, from which page and address.
 import pghistory
 from django.db import models
 
+from registry.personal import mask_value, personal_fields
+
 TRACKED_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
 
 
@@ -41,19 +43,17 @@ def _display_value(model, name: str, value):
     return value
 
 
-def history_for(obj, *, personal: dict[str, str] | None = None, clear: bool = False, limit: int = 200) -> list[dict]:
+def history_for(obj, *, limit: int = 200) -> list[dict]:
     """The events of one record, newest first, as rows ready for the 变更记录 table.
 
-    ``personal`` maps personal-data fields to their masking ("mobile", "id_number"); their old
-    and new values are masked unless ``clear`` (the viewer holds the permission).
+    The old and new values of the model's declared personal fields are masked for everyone:
+    a history page is a page, and a clear value leaves only through a logged 显示.
     """
-    from registry.tables import MASKERS
-
-    personal = personal or {}
     from pghistory.models import MiddlewareEvents
 
     from registry.models import User
 
+    personal = personal_fields(type(obj))
     model = type(obj)
     events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
@@ -66,10 +66,9 @@ def history_for(obj, *, personal: dict[str, str] | None = None, clear: bool = Fa
             if name in ("id", "updated_at", "created_at", "search_text"):
                 continue
             before, after = pair
-            if name in personal and not clear:
-                mask = MASKERS[personal[name]]
-                before = mask(before) if before else "（空）"
-                after = mask(after) if after else "（空）"
+            if name in personal:
+                before = mask_value(personal[name], before) or "（空）"
+                after = mask_value(personal[name], after) or "（空）"
             else:
                 before = _display_value(model, name, before)
                 after = _display_value(model, name, after)

@@ -20,3 +20,22 @@ class HistoryContextMiddleware(HistoryMiddleware):
         context = super().get_context(request)
         context["ip"] = client_ip(request)
         return context
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store on every response Django renders, so no browser or proxy keeps a copy.
+
+    Pages, reveals, the API, exports and import error reports can all carry ID numbers and mobiles;
+    one rule at the root covers the views written tomorrow too, and the API's Basic-auth callers
+    whom a session check would miss. Static files are served by WhiteNoise before this runs and
+    keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "no-store" not in response.get("Cache-Control", ""):
+            response["Cache-Control"] = "no-store"
+        return response

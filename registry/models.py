@@ -213,7 +213,7 @@ class AccessLog(models.Model):
         verbose_name_plural = "个人信息访问日志"
         ordering = ["-created_at", "-pk"]
         permissions = [
-            ("view_personal_data", "查看身份证号、手机号明文（列表、导出均为明文）"),
+            ("view_personal_data", "查看身份证号、手机号明文（详情页一键显示，接口、导出为明文，均记入访问日志）"),
             ("reveal_personal_data", "逐条显示身份证号、手机号（须填写事由，记入访问日志）"),
             ("export_data", "导出Excel"),
         ]

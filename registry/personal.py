@@ -2,6 +2,8 @@
 
 import re
 
+from django.core.exceptions import FieldDoesNotExist
+
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
 REVEAL_PERMISSION = "registry.reveal_personal_data"
 
@@ -65,6 +67,48 @@ def personal_fields(model) -> dict[str, str]:
 def mask_value(kind: str, value) -> str:
     """``value`` masked as a personal field of ``kind`` (a key of MASKERS)."""
     return MASKERS[kind](None if value in (None, "") else str(value))
+
+
+def personal_kind(model, path: str) -> str | None:
+    """The declared kind of the field a dotted ``path`` reaches from ``model`` ("liaison.mobile"), or None."""
+    *relations, name = path.split(".")
+    for relation in relations:
+        try:
+            model = model._meta.get_field(relation).related_model
+        except FieldDoesNotExist:  # a property or a method, not a relation: nothing declared behind it
+            return None
+        if model is None:
+            return None
+    return personal_fields(model).get(name)
+
+
+def personal_labels(model, names) -> str:
+    """The Chinese names of ``model``'s personal fields among ``names``, joined for an AccessLog row."""
+    declared = personal_fields(model)
+    return "、".join(str(model._meta.get_field(name).verbose_name) for name in names if name in declared)
+
+
+LOGGED_IDS_CAP = 200  # an AccessLog row names at most this many records, and always the full count
+
+
+def record_clear_values(
+    *, request, model, ids, fields: str, action: str = "reveal", target_repr: str = "", detail: dict | None = None
+):
+    """One AccessLog row for the personal values of many records leaving the server (API, export)."""
+    ids = list(ids)
+    return record_access(
+        request=request,
+        action=action,
+        target_model=model._meta.label,
+        target_repr=target_repr or f"{model._meta.verbose_name} {len(ids)} 条",
+        fields=fields,
+        detail={
+            **(detail or {}),
+            "ids": ids[:LOGGED_IDS_CAP],
+            "count": len(ids),
+            "ids_capped": len(ids) > LOGGED_IDS_CAP,
+        },
+    )
 
 
 def shown_id_number(user, value: str | None) -> str:

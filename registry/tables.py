@@ -1,5 +1,6 @@
 """Column specs: one list of columns per list page drives the HTML table, the detail fields and the export."""
 
+import dataclasses
 import datetime
 import decimal
 from collections.abc import Callable
@@ -9,9 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.personal import can_see_personal, mask_id_number, mask_mobile
-
-MASKERS = {"id_number": mask_id_number, "mobile": mask_mobile}
+from registry.personal import MASKERS, personal_kind
 
 
 def _resolve(obj, path: str):
@@ -37,7 +36,8 @@ class Column:
     label: str
     accessor: str | Callable | None = None  # dotted path (default: key) or callable(obj)
     order_by: str | tuple[str, ...] | None = None  # ORM expression(s) when the column sorts
-    personal: str | None = None  # "id_number" | "mobile": masked unless permitted
+    # the masking kind, never written by hand: bind_personal() takes it from the model's declaration
+    personal: str | None = None
     link: bool = False  # the cell links to the record's page
     numeric: bool = False
     flag: bool = False  # a yes/no shown as a tick or a cross on the page
@@ -80,6 +80,16 @@ def display_text(value) -> str:
     return str(value)
 
 
+def bind_personal(model, columns: list[Column]) -> list[Column]:
+    """``columns`` with ``personal`` read from ``model.personal_fields`` (through a dotted accessor too)."""
+    bound = []
+    for column in columns:
+        path = column.accessor if isinstance(column.accessor, str) else column.key
+        kind = personal_kind(model, path)
+        bound.append(dataclasses.replace(column, personal=kind) if kind != column.personal else column)
+    return bound
+
+
 @dataclass
 class Table:
     columns: list[Column]
@@ -88,6 +98,11 @@ class Table:
     per_page: int = 50
     extra: dict = field(default_factory=dict)
     detail_pk_attr: str = "pk"  # e.g. "representative_id": a row of attendances links to the person's page
+    model: type | None = None  # whose personal_fields mark the columns to mask
+
+    def __post_init__(self):
+        if self.model is not None:
+            self.columns = bind_personal(self.model, self.columns)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -116,7 +131,8 @@ class Table:
         return reverse(self.detail_url_name, args=[getattr(obj, self.detail_pk_attr)]) if self.detail_url_name else None
 
     def rows(self, objects, user) -> list[dict]:
-        clear = can_see_personal(user)
+        # a page masks for everyone: a clear value leaves only through a logged reveal, export or API call
+        clear = False
         columns = self.table_columns
         return [
             {

@@ -1,4 +1,4 @@
-"""Django admin of the pool: scoped like the pages, numbers masked unless permitted, rules through the services."""
+"""Django admin of the pool: scoped like the pages, numbers masked, rules through the services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from registry.admin import ScopedModelAdmin
-from registry.personal import can_see_personal, mask_id_number, mask_mobile
 
 from . import selectors, services
 from .choices import PoolLevel, PoolStatus
@@ -22,8 +21,6 @@ from .models import (
     StatusChange,
     Training,
 )
-
-PERSONAL = {"id_number": "id_number", "mobile": "mobile"}
 
 
 @admin.register(Specialty)
@@ -161,7 +158,6 @@ def _status_action(to_status, level, description):
 
 @admin.register(Representative)
 class RepresentativeAdmin(ScopedModelAdmin):
-    personal_fields = PERSONAL
     list_filter = ["status", "level", "political_affiliation", "stratum", "gender", "education", "discovery_channel"]
     search_fields = ["name", "name_initials", "organization_name", "organization__name"]
     autocomplete_fields = ["region", "organization"]
@@ -207,38 +203,22 @@ class RepresentativeAdmin(ScopedModelAdmin):
         ("其他", {"fields": ["remarks", "name_initials", "created_at", "updated_at"]}),
     ]
 
-    def get_list_display(self, request):
-        clear = can_see_personal(request.user)
-
-        def mobile(obj):
-            return obj.mobile if clear else mask_mobile(obj.mobile)
-
-        def id_number(obj):
-            return obj.id_number if clear else mask_id_number(obj.id_number)
-
-        mobile.short_description = "手机号"
-        id_number.short_description = "身份证号"
-        return ["name", "gender", mobile, id_number, "organization_label", "region", "status", "level", "updated_at"]
+    # the numbers masked for everyone, as on the pages (masked_* come from ScopedModelAdmin)
+    list_display = [
+        "name",
+        "gender",
+        "masked_mobile",
+        "masked_id_number",
+        "organization_label",
+        "region",
+        "status",
+        "level",
+        "updated_at",
+    ]
 
     @admin.display(description="工作单位")
     def organization_label(self, obj):
         return obj.organization_display
-
-    @admin.display(description="身份证号")
-    def masked_id_number(self, obj):
-        return mask_id_number(obj.id_number) or "—"
-
-    @admin.display(description="手机号")
-    def masked_mobile(self, obj):
-        return mask_mobile(obj.mobile) or "—"
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or can_see_personal(request.user) or self.has_change_permission(request, obj):
-            return fieldsets
-        # a view-only page renders stored values as text: show the masked ones instead
-        swap = {"id_number": "masked_id_number", "mobile": "masked_mobile"}
-        return [(title, {**opts, "fields": [swap.get(f, f) for f in opts["fields"]]}) for title, opts in fieldsets]
 
     def get_search_results(self, request, queryset, search_term):
         # a whole ID number or mobile: the same exact, logged, permission-bound match as the pages

@@ -26,8 +26,6 @@ def _people(field):
 
 
 class RepresentativeForm(ScopedModelForm):
-    personal_fields = {"id_number": "id_number", "mobile": "mobile"}
-
     # only when a record is created: afterwards the status changes through 变更状态 (with its dated history)
     status = forms.ChoiceField(
         label="入库状态", choices=PoolStatus.choices, initial=PoolStatus.CANDIDATE, required=False

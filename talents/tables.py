@@ -2,7 +2,10 @@
 
 from registry.tables import Column, Table
 
+from .models import Representative
+
 REPRESENTATIVE_TABLE = Table(
+    model=Representative,
     columns=[
         Column("name", "姓名", link=True, order_by=("name_initials", "name"), width=10),
         Column("gender", "性别", order_by="gender", width=6),
@@ -18,8 +21,8 @@ REPRESENTATIVE_TABLE = Table(
         Column("specialties", "专业特长", in_table=False, width=20),
         Column("region", "所属区域", accessor="region.label", order_by="region__path", width=20),
         Column("status", "入库状态", accessor="status_display", order_by=("status", "level"), width=16),
-        Column("mobile", "手机号", personal="mobile", width=14),
-        Column("id_number", "身份证号", personal="id_number", in_table=False, width=22),
+        Column("mobile", "手机号", width=14),
+        Column("id_number", "身份证号", in_table=False, width=22),
         Column("discovery_channel", "发现渠道", in_table=False, width=12),
         Column("status_date", "状态日期", in_table=False, width=12),
         Column("updated_at", "更新时间", order_by="updated_at", in_table=False, width=18),
@@ -34,8 +37,8 @@ REPRESENTATIVE_FIELDS = [
     Column(
         "birth_date", "出生日期", accessor=lambda r: f"{r.birth_date:%Y-%m-%d}（{r.age}岁）" if r.birth_date else ""
     ),
-    Column("id_number", "身份证号", personal="id_number"),
-    Column("mobile", "手机号", personal="mobile"),
+    Column("id_number", "身份证号"),
+    Column("mobile", "手机号"),
     Column("political_affiliation", "政治面貌"),
     Column("education", "学历"),
     Column("title", "职称"),

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.forms import ScopedModelForm
-from registry.personal import can_see_personal
 from registry.scoping import get_visible_or_404
+from registry.tables import bind_personal
 from registry.views.generic import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -442,19 +442,15 @@ def duplicates_view(request):
     pairs = selectors.duplicate_pairs(user=request.user)
     can_merge = request.user.has_perms(["talents.change_representative", "talents.delete_representative"])
     mobile = REPRESENTATIVE_TABLE.column("mobile")
-    clear = can_see_personal(request.user)
+    # masked for everyone: a clear number shows only through the person page's logged 显示
     rows = [
         {
             "pair": pair,
-            "people": [(person, mobile.text(person, clear_personal=clear)) for person in (pair.first, pair.second)],
+            "people": [(person, mobile.text(person, clear_personal=False)) for person in (pair.first, pair.second)],
         }
         for pair in pairs
     ]
-    return render(
-        request,
-        "talents/duplicates.html",
-        {"title": "疑似重复", "pairs": rows, "can_merge": can_merge, "personal_clear": clear},
-    )
+    return render(request, "talents/duplicates.html", {"title": "疑似重复", "pairs": rows, "can_merge": can_merge})
 
 
 def _pair(request):
@@ -492,10 +488,10 @@ def merge_view(request):
         else:
             messages.success(request, f"已将编号{duplicate.pk}的记录合并到“{kept}”（编号{kept.pk}）。")
             return redirect(_person_url(kept.pk))
-    clear = can_see_personal(request.user)
+    # masked for everyone, as on the person pages (each has its logged 显示)
     rows = [
-        (column.label, column.text(first, clear_personal=clear), column.text(second, clear_personal=clear))
-        for column in REPRESENTATIVE_FIELDS
+        (column.label, column.text(first, clear_personal=False), column.text(second, clear_personal=False))
+        for column in bind_personal(Representative, REPRESENTATIVE_FIELDS)
         if column.key != "remarks"
     ]
     counts = [

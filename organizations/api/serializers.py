@@ -58,7 +58,6 @@ class OrganizationSerializer(ScopedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
-        personal_fields = {"contact_phone": "mobile"}
 
 
 class AnnualSurveySerializer(ScopedModelSerializer):
@@ -116,7 +115,6 @@ class LiaisonSerializer(ScopedModelSerializer):
             "remarks",
             "active_count",
         ]
-        personal_fields = {"mobile": "mobile"}
 
 
 class AssignmentSerializer(ScopedModelSerializer):

@@ -19,7 +19,7 @@ from registry.exporting import export_response
 from registry.history import history_for
 from registry.pagination import paginate
 from registry.personal import can_reveal_personal, can_see_personal
-from registry.tables import Table
+from registry.tables import Table, bind_personal
 
 EXPORT_PERMISSION = "registry.export_data"
 
@@ -162,7 +162,7 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
     """One record: its fields, related records, actions and 变更记录."""
 
     template_name = "registry/object_detail.html"
-    fields: list = ()  # Columns shown as label/value pairs; their ``personal`` marks mask the history too
+    fields: list = ()  # Columns shown as label/value pairs; the model's personal_fields are masked
     # "<app>:<model>_reveal" (a registry.views.reveal.RevealMixin view): a 显示 button beside each
     # masked personal field for users who may reveal one record's numbers with a reason
     reveal_url_name: str | None = None
@@ -180,6 +180,11 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
         """Override: [{"title", "rows" (from a Table), "headers", "empty", "add_url"}]."""
         return []
 
+    @property
+    def detail_fields(self) -> list:
+        """``fields`` with the model's declared personal fields marked for masking."""
+        return bind_personal(self.model, self.fields)
+
     def field_row(self, column, obj, *, clear: bool, reveal_url: str | None) -> dict:
         masked = bool(column.personal and not clear)
         return {
@@ -188,17 +193,20 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
             "text": column.text(obj, clear_personal=clear),
             "masked": masked,
             "reveal_url": reveal_url if masked and column.raw(obj) else None,
+            # the permitted reveal with one click; others say why (both are logged)
+            "reason_required": not can_see_personal(self.request.user),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = self.get_object()
         user = self.request.user
-        clear = can_see_personal(user)
+        # masked for everyone, the permitted included: a clear value shows only through a logged 显示
+        clear = False
         reveal_url = None
-        if self.reveal_url_name and not clear and can_reveal_personal(user):
+        if self.reveal_url_name and can_reveal_personal(user):
             reveal_url = reverse(self.reveal_url_name, args=[obj.pk])
-        field_rows = [self.field_row(c, obj, clear=clear, reveal_url=reveal_url) for c in self.fields]
+        field_rows = [self.field_row(c, obj, clear=clear, reveal_url=reveal_url) for c in self.detail_fields]
         context.update(self.base_context())
         context.update(
             {
@@ -207,17 +215,12 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
                 "field_rows": field_rows,
                 "reveal_enabled": any(row["reveal_url"] for row in field_rows),
                 "sections": self.related_sections(obj),
-                "history": history_for(obj, personal=personal_fields(self.fields), clear=clear),
+                "history": history_for(obj),
                 "edit_url": self.url_or_none("update", obj.pk),
                 "delete_url": self.url_or_none("delete", obj.pk),
             }
         )
         return context
-
-
-def personal_fields(columns) -> dict[str, str]:
-    """{model field: masking} of the personal-data columns (a column's accessor or key names the field)."""
-    return {(c.accessor if isinstance(c.accessor, str) else c.key): c.personal for c in columns if c.personal}
 
 
 def section(title: str, table: Table, objects, user, *, add_url: str | None = None, empty: str = "暂无记录。"):

@@ -19,7 +19,7 @@
         el.textContent = el.getAttribute("data-remask");
         el.classList.remove("fw-semibold");
         var note = el.parentNode && el.parentNode.querySelector("[data-remask-note]");
-        if (note) { note.textContent = "已重新隐藏；如需再次查看请刷新页面并填写事由"; note.className = "badge text-bg-light border ms-1"; }
+        if (note) { note.textContent = "已重新隐藏；如需再次查看请刷新页面后再点“显示”"; note.className = "badge text-bg-light border ms-1"; }
       }, REMASK_AFTER_MS);
     });
   }

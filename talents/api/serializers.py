@@ -75,7 +75,6 @@ class RepresentativeSerializer(ScopedModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "level", "status_date", "merged_into", "created_at", "updated_at"]
-        personal_fields = {"id_number": "id_number", "mobile": "mobile"}
 
 
 class RepresentativeDetailSerializer(RepresentativeSerializer):

@@ -86,3 +86,18 @@ def test_search_open_reveal_and_find_it_in_the_access_log(login, live_server, pe
     page.screenshot(path=str(SHOTS / "talents_access_log.png"), full_page=True)
     log = AccessLog.objects.get(action="reveal")
     assert (log.user, log.target_id, log.reason) == (street_a_user, str(people.pk), REASON)
+
+
+def test_a_permitted_user_reveals_with_one_click(login, live_server, people, district_admin):
+    page = login("district_admin")
+    page.goto(f"{live_server.url}/talents/{people.pk}/")
+    field = page.get_by_test_id("reveal-mobile")
+    assert MOBILE not in field.inner_text() and "138****5678" in field.inner_text()
+    assert not AccessLog.objects.exists()
+    field.get_by_role("button", name="显示").click()  # no reason asked: the permission is the reason
+    revealed = page.get_by_test_id("revealed-value")
+    revealed.wait_for()
+    assert revealed.inner_text() == MOBILE
+    assert MOBILE not in page.get_by_test_id("reveal-id_number").inner_text()
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.target_id, log.fields) == (district_admin, "reveal", str(people.pk), "手机号")

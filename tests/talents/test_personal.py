@@ -54,12 +54,19 @@ def test_pages_mask_numbers_without_the_permission(request, client, person_a, ro
     assert MASKED_ID_A in text(outputs["detail"])
 
 
-def test_pages_show_numbers_to_the_permitted(client, district_admin, person_a):
+def test_pages_mask_for_the_permitted_until_a_one_click_reveal(client, district_admin, person_a):
     client.force_login(district_admin)
-    assert MOBILE_A in text(client.get(reverse("talents:representative_list")))
+    listed = text(client.get(reverse("talents:representative_list")))
+    assert MASKED_MOBILE_A in listed and MOBILE_A not in listed
     detail = text(client.get(reverse("talents:representative_detail", args=[person_a.pk])))
-    assert MOBILE_A in detail and ID_A in detail
-    assert "确认显示" not in detail  # nothing to reveal: the numbers are in clear already
+    assert MASKED_MOBILE_A in detail and MASKED_ID_A in detail
+    assert MOBILE_A not in detail and ID_A not in detail
+    assert 'data-testid="reveal-button-mobile"' in detail and "事由（必填）" not in detail  # one click, no reason
+    assert not AccessLog.objects.exists()
+    response = reveal(client, person_a, reason="")
+    assert response.status_code == 200 and MOBILE_A in text(response) and ID_A not in text(response)
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.target_id, log.fields) == (district_admin, "reveal", str(person_a.pk), "手机号")
 
 
 def test_history_masks_old_and_new_numbers(client, street_a_user, district_admin, person_a):
@@ -69,9 +76,10 @@ def test_history_masks_old_and_new_numbers(client, street_a_user, district_admin
     history = text(client.get(url)).split('id="history"')[1]
     assert "手机号" in history and "139****1111" in history and MASKED_MOBILE_A in history
     assert "13900001111" not in history and MOBILE_A not in history
-    client.force_login(district_admin)
+    client.force_login(district_admin)  # the permitted too: a history is a page, masked for everyone
     history = text(client.get(url)).split('id="history"')[1]
-    assert "13900001111" in history and MOBILE_A in history
+    assert "139****1111" in history and MASKED_MOBILE_A in history
+    assert "13900001111" not in history and MOBILE_A not in history
 
 
 def test_export_masks_unless_permitted(client, street_a_user, district_admin, person_a):
@@ -116,9 +124,10 @@ def test_admin_changelist_change_form_and_history_mask(client, street_admin, dis
     assert MOBILE_A not in form and ID_A not in form
     history = text(client.get(reverse("admin:talents_representative_history", args=[person_a.pk])))
     assert MOBILE_A not in history and ID_A not in history
-    client.force_login(district_admin)
-    assert MOBILE_A in text(client.get(reverse("admin:talents_representative_changelist")))
-    assert f'value="{MOBILE_A}"' in text(client.get(change_url))
+    client.force_login(district_admin)  # the permitted too: a clear number leaves only through a logged path
+    assert MOBILE_A not in text(client.get(reverse("admin:talents_representative_changelist")))
+    form = text(client.get(change_url))
+    assert f'value="{MASKED_MOBILE_A}"' in form and MOBILE_A not in form and ID_A not in form
 
 
 def test_edit_form_keeps_the_stored_numbers_when_the_mask_comes_back(client, street_a_user, tree, person_a):
