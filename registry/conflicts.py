@@ -136,9 +136,9 @@ def changed_meanwhile(*, opened, current, names, yours: dict, clear: bool) -> li
                 "label": str(field.verbose_name),
                 "opened": display(model, name, before, clear=clear),
                 "now": display(model, name, now, clear=clear),
-                "yours": display(model, name, mine, clear=clear),
                 # the editor changed it too: saving again keeps the editor's value, not the other's
-                "both": mine_id != getattr(opened, field.attname),
+                "both": (both := mine_id != getattr(opened, field.attname)),
+                "yours": display(model, name, mine, clear=clear) if both else "未修改（保留现在的值）",
             }
         )
     return rows

@@ -346,7 +346,8 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
             clear=can_see_personal(user),
         )
         message = conflicts.conflict_message(*conflicts.last_change(current))
-        conflict = {"message": message, "rows": rows, "mine": bool(yours)}
+        mine = [str(submitted.fields[name].label) for name in yours]
+        conflict = {"message": message, "rows": rows, "mine": "、".join(mine)}
         return self.render_form(form, current, status=409, conflict=conflict)
 
     def success_url(self, obj) -> str:

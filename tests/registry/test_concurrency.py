@@ -226,3 +226,26 @@ def test_openapi_documents_etag_if_match_and_the_conflicts(client_a):
     assert "ETag" in operation["responses"]["200"]["headers"]
     read = schema["paths"]["/api/v1/organizations/organizations/{id}/"]["get"]
     assert "ETag" in read["responses"]["200"]["headers"]
+
+
+@pytest.mark.django_db
+def test_a_field_both_changed_is_flagged_and_the_editor_value_wins_on_reapply(org, street_a_user, district_admin):
+    url = reverse("organizations:organization_update", args=[org.pk])
+    first, second = Client(), Client()
+    first.force_login(district_admin)
+    second.force_login(street_a_user)
+    first_form, second_form = _form_data(first.get(url)), _form_data(second.get(url))
+    first_form["name"] = "甲改的名称"
+    assert first.post(url, first_form).status_code == 302
+
+    second_form["name"] = "乙改的名称"
+    response = second.post(url, second_form)
+
+    assert response.status_code == 409
+    rows = response.context["conflict"]["rows"]
+    assert [(r["label"], r["opened"], r["now"], r["yours"], r["both"]) for r in rows] == [
+        ("名称", "原名称", "甲改的名称", "乙改的名称", True)
+    ]
+    assert "双方都改了" in response.content.decode()
+    assert second.post(url, _form_data(response)).status_code == 302
+    assert _fresh(org).name == "乙改的名称"
