@@ -249,3 +249,82 @@ def test_a_field_both_changed_is_flagged_and_the_editor_value_wins_on_reapply(or
     assert "双方都改了" in response.content.decode()
     assert second.post(url, _form_data(response)).status_code == 302
     assert _fresh(org).name == "乙改的名称"
+
+
+# --- every editable model ----------------------------------------------------------------------------
+
+
+def _pairing(tree):
+    from organizations.models import Pairing
+    from tests.factories import PartyOrganizationFactory
+
+    return Pairing.objects.create(
+        party_organization=PartyOrganizationFactory(region=tree["street_a"]),
+        partner_name="结对单位",
+        partner_kind=Pairing._meta.get_field("partner_kind").choices[0][0],
+        since=datetime.date(2024, 1, 1),
+    )
+
+
+def _editable_cases():
+    from tests.factories import MembershipFactory, ServiceGroupFactory
+    from tests.organizations.test_contract import MODELS as ORGANIZATION_MODELS
+    from tests.talents.test_contract import MODELS as TALENT_MODELS
+
+    cases = {f"organizations:{name}": (spec["make"], spec["api"]) for name, spec in ORGANIZATION_MODELS.items()}
+    cases.update({f"talents:{name}": (spec["make"], spec["api"]) for name, spec in TALENT_MODELS.items()})
+    cases["organizations:pairing"] = (lambda tree, key: _pairing(tree), "/api/v1/organizations/pairings/")
+    cases["talents:membership"] = (
+        lambda tree, key: MembershipFactory(
+            group=ServiceGroupFactory(region=tree["street_a"]),
+            representative=RepresentativeFactory(region=tree["community_a1"]),
+        ),
+        "/api/v1/talents/memberships/",
+    )
+    return cases
+
+
+EDITABLE = _editable_cases()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", list(EDITABLE))
+def test_every_edit_form_and_api_refuses_a_stale_version(client, tree, superuser, case):
+    make, api = EDITABLE[case]
+    record = make(tree, "a")
+    model = type(record)
+    client.force_login(superuser)
+    url = reverse(f"{case}_update", args=[record.pk])
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    model.objects.filter(pk=record.pk).update(updated_at=datetime.datetime(2026, 1, 1, tzinfo=SHANGHAI))
+
+    response = client.post(url, {"version": "1"})
+    assert response.status_code == 409 and "您编辑期间" in response.content.decode()
+
+    target = f"{api}{record.pk}/"
+    assert client.get(target)["ETag"] == '"2"'
+    assert client.patch(target, {}, content_type="application/json", headers={"If-Match": '"1"'}).status_code == 412
+    assert client.patch(target, {"version": 1}, content_type="application/json").status_code == 409
+    assert model.objects.get(pk=record.pk).version == 2
+
+
+@pytest.mark.django_db
+def test_a_save_landing_between_the_page_check_and_the_service_is_still_a_409(org, client_a, monkeypatch):
+    from organizations import views
+
+    def someone_saves_first(*, user, instance, data):
+        Organization.objects.filter(pk=instance.pk).update(name="他人刚改的名称")
+        return organization_update(user=user, instance=instance, data=data)
+
+    monkeypatch.setattr(views.OrganizationFormView, "update_service", staticmethod(someone_saves_first))
+    url = reverse("organizations:organization_update", args=[org.pk])
+    data = _form_data(client_a.get(url))
+    data["address"] = "乙改的地址"
+
+    response = client_a.post(url, data)
+
+    assert response.status_code == 409
+    assert "您编辑期间" in response.content.decode()
+    stored = _fresh(org)
+    # nothing of the request stays (the simulated other save ran inside it, so it went too)
+    assert (stored.name, stored.address) == ("原名称", "原地址")
