@@ -2,12 +2,16 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from rest_framework import pagination, permissions, serializers, viewsets
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, pagination, permissions, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from registry import conflicts
 from registry.choices import AccessAction
+from registry.conflicts import VERSION_FIELD, EditConflict, is_versioned
 from registry.pagination import COUNT_CAP
 from registry.personal import can_see_personal, mask_value, personal_fields, personal_labels, record_clear_values
 
@@ -62,6 +66,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             if queryset is not None and hasattr(queryset, "visible_to"):
                 target.queryset = queryset.visible_to(user)
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if is_versioned(self.Meta.model) and VERSION_FIELD not in fields:
+            fields[VERSION_FIELD] = serializers.IntegerField(
+                required=False,
+                min_value=1,
+                label="版本",
+                help_text="读取时记录的版本号。修改时原样带回：记录已被他人修改则返回 409，不做任何更改。",
+            )
+        return fields
+
     @property
     def _user(self):
         request = self.context.get("request")
@@ -112,6 +127,99 @@ def _as_drf_error(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": error.messages})
 
 
+class _VersionConflict(exceptions.APIException):
+    def __init__(self, detail: dict):
+        super().__init__()
+        self.detail = detail  # as given: the current version stays a number
+
+
+class PreconditionFailed(_VersionConflict):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+class EditConflictError(_VersionConflict):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "edit_conflict"
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="谁在何时修改了此记录。")
+    version = serializers.IntegerField(help_text="当前版本号。")
+
+
+def _conflict_detail(message: str, version) -> dict:
+    return {"detail": f"{message}请重新读取后再提交。", "version": version}
+
+
+def etag(instance) -> str:
+    return f'"{instance.version}"'
+
+
+def if_match_versions(header: str) -> list[int] | None:
+    """The versions an If-Match header names (None for “*”); a tag that is not one of ours matches nothing."""
+    if header.strip() == "*":
+        return None
+    versions = []
+    for tag in header.split(","):
+        tag = tag.strip().removeprefix("W/").strip('"')
+        if tag.isdigit():
+            versions.append(int(tag))
+    return versions
+
+
+class VersionedSchema(AutoSchema):
+    """Documents the optimistic locking of detail reads and updates: ETag, If-Match, 409 and 412."""
+
+    def _versioned(self) -> bool:
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        return model is not None and is_versioned(model)
+
+    def _is_update(self) -> bool:
+        return self.method in ("PUT", "PATCH") and self._versioned()
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if not self._versioned():
+            return parameters
+        if self._is_update():
+            parameters.append(
+                OpenApiParameter(
+                    name="If-Match",
+                    type=str,
+                    location=OpenApiParameter.HEADER,
+                    required=False,
+                    description='读取时响应头 ETag 的值（如 "3"）。记录已被他人修改则返回 412，不做任何更改。',
+                )
+            )
+        if self.method in ("GET", "PUT", "PATCH") and "{id}" in self.path:
+            parameters.append(
+                OpenApiParameter(
+                    name="ETag",
+                    type=str,
+                    location=OpenApiParameter.HEADER,
+                    response=[200],
+                    description="记录的当前版本号，修改时放入 If-Match 请求头。",
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if self._is_update():
+            responses["409"] = self._get_response_for_code(
+                OpenApiResponse(ConflictSerializer, description="请求体中的 version 已过期：记录已被他人修改。"),
+                "409",
+                direction=direction,
+            )
+            responses["412"] = self._get_response_for_code(
+                OpenApiResponse(ConflictSerializer, description="If-Match 已过期：记录已被他人修改。"),
+                "412",
+                direction=direction,
+            )
+        return responses
+
+
 class ScopedViewSet(viewsets.ModelViewSet):
     """CRUD over one model through its selector and services.
 
@@ -123,6 +231,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated, ModelPermissions]
     pagination_class = CappedPagination
     table = None
+    schema = VersionedSchema()
 
     def selector(self, *, user):
         return self.queryset.model.objects.visible_to(user)
@@ -135,18 +244,25 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return queryset
 
     def perform_create(self, serializer):
+        data = {k: v for k, v in serializer.validated_data.items() if k != VERSION_FIELD}
         try:
             with transaction.atomic():
-                serializer.instance = self.create_service(user=self.request.user, data=serializer.validated_data)
+                serializer.instance = self.create_service(user=self.request.user, data=data)
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if self._if_match is not None:
+            data[VERSION_FIELD] = self._if_match
         try:
             with transaction.atomic():
                 serializer.instance = self.update_service(
-                    user=self.request.user, instance=serializer.instance, data=serializer.validated_data
+                    user=self.request.user, instance=serializer.instance, data=data
                 )
+        except EditConflict as conflict:
+            detail = _conflict_detail(conflict.messages[0], conflict.stored)
+            raise (PreconditionFailed if self._if_match is not None else EditConflictError)(detail) from conflict
         except DjangoValidationError as error:
             raise _as_drf_error(error) from error
 
@@ -192,11 +308,33 @@ class ScopedViewSet(viewsets.ModelViewSet):
                 detail={"via": "api", "method": request.method},
             )
 
+    _if_match = None  # the version an If-Match header names, for perform_update
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        if is_versioned(type(instance)):
+            response["ETag"] = etag(instance)
+        return response
+
     def update(self, request, *args, **kwargs):
+        header = request.headers.get("If-Match")
+        if header is not None and is_versioned(self.queryset.model):
+            # refused before anything is read from the body: the client's copy is out of date
+            instance = self.get_object()
+            versions = if_match_versions(header)
+            if versions is not None:
+                if instance.version not in versions:
+                    message = conflicts.conflict_message(*conflicts.last_change(instance))
+                    raise PreconditionFailed(_conflict_detail(message, instance.version))
+                self._if_match = instance.version
         response = super().update(request, *args, **kwargs)
         # re-read through the selector so annotations (coverage, counts) are current
         instance = self.get_queryset().get(pk=response.data["id"])
-        return Response(self.get_serializer(instance).data)
+        response = Response(self.get_serializer(instance).data)
+        if is_versioned(type(instance)):
+            response["ETag"] = etag(instance)
+        return response
 
 
 class ApiRouter(DefaultRouter):

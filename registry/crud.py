@@ -10,7 +10,9 @@ from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 
+from registry.conflicts import VERSION_FIELD, EditConflict, is_versioned
 from registry.scoping import ensure_still_visible
 
 
@@ -89,16 +91,54 @@ def scoped_create(*, user, model, data: dict):
     return instance
 
 
+_FROM_DATA = object()
+
+
+def _locked_version(instance) -> int | None:
+    """The stored version, with the row locked until the transaction ends: two saves cannot both pass."""
+    rows = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
+    return rows.values_list(VERSION_FIELD, flat=True).first()
+
+
+def _many_changed(instance, many: dict) -> bool:
+    for name, values in many.items():
+        stored = set(getattr(instance, name).values_list("pk", flat=True))
+        if stored != {getattr(value, "pk", value) for value in values}:
+            return True
+    return False
+
+
 @transaction.atomic
-def scoped_update(*, user, instance, data: dict):
-    """Apply ``data``; returns the instance. Unchanged values are not re-saved."""
+def scoped_update(*, user, instance, data: dict, expected_version=_FROM_DATA):
+    """Apply ``data``; returns the instance. Unchanged values are not re-saved.
+
+    ``expected_version`` is the version the editor started from (pages and the API send it back as
+    ``data["version"]``, which is the default source): a different stored version raises
+    EditConflict and changes nothing. ``None`` — or no version in ``data`` — means no check, for
+    bulk and system writes (the Excel import, status transitions) that read the record in the
+    same transaction. Every saved change raises the version by one.
+    """
     ensure_still_visible(user, instance)
+    data = dict(data)
+    posted = data.pop(VERSION_FIELD, None)
+    expected = posted if expected_version is _FROM_DATA else expected_version
+    versioned = is_versioned(type(instance))
+    if versioned and expected is not None:
+        stored = _locked_version(instance)
+        if stored != expected:
+            raise EditConflict(instance, expected=expected, stored=stored)
     plain, many = _split(type(instance), data)
     changed = [name for name, value in plain.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, plain[name])
     if changed:
         _full_clean(instance)
+    bump = versioned and bool(changed or (many and _many_changed(instance, many)))
+    if bump:
+        # counted by the database (the new value comes back with RETURNING): an unchecked
+        # write never lowers the version an editor's check compares with
+        instance.version = F(VERSION_FIELD) + 1
+    if changed or bump:
         instance.save()
     _set_many(instance, many)
     _still_visible(user, instance)

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from registry.choices import RegionLevel
+from registry.conflicts import VERSION_FIELD, is_versioned
 from registry.models import Region
 from registry.personal import mask_value, personal_fields
 
@@ -75,6 +76,7 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        self._add_version_field()
         protect_personal_fields(self)
         blank_choices_read(self, BLANK_LABEL)
         for name, field in self.fields.items():
@@ -86,6 +88,21 @@ class ScopedModelForm(forms.ModelForm):
             if name == "region" and queryset is not None and queryset.model is Region:
                 field.queryset = field.queryset.filter(level__in=self.region_levels).order_by("path")
                 field.label_from_instance = RegionChoiceField.label_from_instance.__get__(field)
+
+    def _add_version_field(self) -> None:
+        """The version the editor opened, posted back so a save over someone else's change is refused."""
+        if self.instance.pk is None or not is_versioned(type(self.instance)):
+            return
+        self.fields[VERSION_FIELD] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=False,
+            min_value=1,
+            error_messages={
+                "invalid": "页面中的版本号无效，请刷新页面后重新编辑。",
+                "min_value": "页面中的版本号无效，请刷新页面后重新编辑。",
+            },
+        )
+        self.initial.setdefault(VERSION_FIELD, self.instance.version)
 
     def service_data(self) -> dict:
         """The cleaned values of the model's own fields, as the service takes them."""

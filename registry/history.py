@@ -63,7 +63,7 @@ def history_for(obj, *, limit: int = 200) -> list[dict]:
         context = event.pgh_context or {}
         changes = []
         for name, pair in sorted((event.pgh_diff or {}).items()):
-            if name in ("id", "updated_at", "created_at", "search_text"):
+            if name in ("id", "updated_at", "created_at", "search_text", "version"):
                 continue
             before, after = pair
             if name in personal:

@@ -1,11 +1,13 @@
 """The shared core: regions, users with a region scope, the personal-data access log."""
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Concat, Substr
+from django.db.models.signals import class_prepared
 from django.utils.functional import cached_property
 
 from registry.choices import LEVEL_ORDER, AccessAction, RegionLevel, child_level
@@ -16,9 +18,33 @@ from registry.scoping import RegionScopedManager, RegionScopedQuerySet
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Raised by one on every update (registry.crud.scoped_update): an editor who started from an
+    # older version is refused instead of silently reverting what someone saved meanwhile.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         abstract = True
+
+
+# Every UPDATE of a row that changes it raises its version — saves, queryset updates, the admin,
+# scripts — unless the writer already did (scoped_update sets version = version + 1 itself).
+VERSION_TRIGGER_SQL = "IF NEW.version = OLD.version THEN NEW.version := OLD.version + 1; END IF; RETURN NEW;"
+
+
+def _version_trigger(sender, **kwargs):
+    if issubclass(sender, TimeStampedModel) and not sender._meta.abstract and not sender._meta.proxy:
+        pgtrigger.register(
+            pgtrigger.Trigger(
+                name="version_bump",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.AnyChange(),
+                func=VERSION_TRIGGER_SQL,
+            )
+        )(sender)
+
+
+class_prepared.connect(_version_trigger)
 
 
 class DictionaryItem(models.Model):

@@ -15,6 +15,8 @@ from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.views.generic import TemplateView
 
+from registry import conflicts
+from registry.conflicts import VERSION_FIELD, EditConflict
 from registry.exporting import export_response
 from registry.history import history_for
 from registry.pagination import paginate
@@ -278,8 +280,8 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
             return self.form_class(self.request.POST, self.request.FILES, instance=instance, user=self.request.user)
         return self.form_class(instance=instance, user=self.request.user, initial=self.initial())
 
-    def render_form(self, form, instance, status=200):
-        context = self.get_context_data(form=form, object=instance)
+    def render_form(self, form, instance, status=200, **extra):
+        context = self.get_context_data(form=form, object=instance, **extra)
         context.update(self.base_context())
         context["title"] = f"编辑：{instance}" if instance else f"新增{self.model._meta.verbose_name}"
         context["cancel_url"] = self.url_or_none("detail", instance.pk) if instance else self.url_or_none("list")
@@ -291,6 +293,9 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         instance = self.get_instance()
+        opened = self.posted_version()
+        if instance is not None and opened is not None and opened != getattr(instance, VERSION_FIELD, opened):
+            return self.render_conflict(instance, opened)
         # the form validates a copy: the service must see the record as stored to know what changed
         form = self.get_form(copy.copy(instance) if instance is not None else None)
         if form.is_valid():
@@ -301,6 +306,8 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
                         saved = self.create(user=request.user, data=data)
                     else:
                         saved = self.update(user=request.user, instance=instance, data=data)
+            except EditConflict as conflict:  # saved by someone between our read and the locked check
+                return self.render_conflict(self.get_instance(), conflict.expected)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
@@ -308,6 +315,43 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
                 messages.success(request, f"{verb}{self.model._meta.verbose_name}“{saved}”。")
                 return redirect(self.success_url(saved))
         return self.render_form(form, instance, status=400 if request.method == "POST" else 200)
+
+    def posted_version(self) -> int | None:
+        """The version the editor opened (the form's hidden field); None when absent or not a number."""
+        try:
+            return int(self.request.POST.get(VERSION_FIELD, ""))
+        except ValueError:
+            return None
+
+    def render_conflict(self, current, opened_version: int):
+        """409: who changed the record meanwhile and what; the form holds the editor's own changes on
+        top of the current version, so saving again keeps both."""
+        user = self.request.user
+        opened = conflicts.snapshot_at(current, opened_version) or current
+        # compared with the record as the editor opened it, the form knows what they changed
+        submitted = self.form_class(self.request.POST, self.request.FILES, instance=copy.copy(opened), user=user)
+        valid = submitted.is_valid()
+        cleaned = submitted.cleaned_data if valid else {}
+        yours = {name: cleaned[name] for name in submitted.changed_data if name in cleaned and name != VERSION_FIELD}
+        if valid:
+            form = self.form_class(instance=current, user=user, initial={**yours, VERSION_FIELD: current.version})
+            form.initial.update(yours)  # over the masked stored numbers: what the editor typed is theirs
+        else:
+            data = self.request.POST.copy()
+            data[VERSION_FIELD] = current.version
+            form = self.form_class(data, self.request.FILES, instance=copy.copy(current), user=user)
+            form.is_valid()
+        rows = conflicts.changed_meanwhile(
+            opened=opened,
+            current=current,
+            names=list(submitted.fields),
+            yours=submitted.cleaned_data,
+            clear=can_see_personal(user),
+        )
+        message = conflicts.conflict_message(*conflicts.last_change(current))
+        mine = [str(submitted.fields[name].label) for name in yours]
+        conflict = {"message": message, "rows": rows, "mine": "、".join(mine)}
+        return self.render_form(form, current, status=409, conflict=conflict)
 
     def success_url(self, obj) -> str:
         return self.url_or_none("detail", obj.pk) or self.url_or_none("list")

@@ -324,7 +324,7 @@ def test_a_row_without_id_number_matches_by_name_and_birth_date_and_changes_exac
     ]
     assert commit(client_a, record).status == ImportStatus.DONE
     after = Representative.objects.values().get(pk=wang.pk)
-    assert {k: v for k, v in after.items() if stored[k] != v}.keys() == {"position", "updated_at"}
+    assert {k: v for k, v in after.items() if stored[k] != v}.keys() == {"position", "updated_at", "version"}
     assert (after["status"], after["level"], after["id_number"]) == ("admitted", "district", ID_WANG)  # as it was
     event = history_for(wang)[0]
     assert event["label"] == "修改" and event["user"] == street_a_user
