@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from registry.pagination import COUNT_CAP
 from registry.personal import can_see_personal
 from registry.tables import MASKERS
+from registry.validators import validate_no_control_characters
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -60,6 +61,8 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             queryset = getattr(target, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):
                 target.queryset = queryset.visible_to(user)
+            if isinstance(field, serializers.CharField) and not field.read_only:
+                field.validators.append(_control_character_check(field))
 
     @property
     def _user(self):
@@ -101,6 +104,13 @@ class ScopedModelSerializer(serializers.ModelSerializer):
                 if name in attrs and current and attrs[name] == MASKERS[kind](current):
                     attrs.pop(name)
         return super().validate(attrs)
+
+
+def _control_character_check(field):
+    """Text refuses invisible control characters; tabs and line breaks only in a multi-line field."""
+    multiline = field.style.get("base_template") == "textarea.html"
+    label = str(field.label or field.field_name or "")
+    return lambda value: validate_no_control_characters(value, label=label, multiline=multiline)
 
 
 def _as_drf_error(error: DjangoValidationError) -> ValidationError:

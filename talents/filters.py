@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YesNoFilter
+from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
 from . import selectors
 from .choices import (
@@ -119,14 +119,12 @@ class RepresentativeFilter(ScopedFilterSet):
             return queryset
         return queryset.filter(selectors.age_band_condition(value))
 
-    @property
-    def active_filters(self) -> dict:
+    def display_value(self, name, value) -> str:
         # an ID number or mobile typed into the search box is not written in clear into the
         # export's 导出说明 sheet or the access log
-        filters = super().active_filters
-        if "q" in filters:
-            filters["q"] = selectors.masked_term(filters["q"])
-        return filters
+        if name == "q":
+            return selectors.masked_term(value)
+        return super().display_value(name, value)
 
 
 class EvaluationFilter(ScopedFilterSet):
@@ -135,7 +133,7 @@ class EvaluationFilter(ScopedFilterSet):
     search_placeholder = "姓名、拼音首字母或评价人"
 
     region = RegionSubtreeFilter(field_path="representative__region", label="街道/社区")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     grade = django_filters.ChoiceFilter(choices=EvaluationGrade.choices, label="综合等次")
 
     class Meta:
@@ -148,7 +146,7 @@ class TrainingFilter(ScopedFilterSet):
     search_placeholder = "培训主题、主办单位或地点"
 
     region = RegionSubtreeFilter(label="举办区域")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="held_on", lookup_expr="year", label="年度")
 
     class Meta:
         model = Training
@@ -164,7 +162,7 @@ class NominationFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=NominationKind.choices, label="推荐类别")
     level = django_filters.ChoiceFilter(choices=NominationLevel.choices, label="层级")
     outcome = django_filters.ChoiceFilter(choices=NominationOutcome.choices, label="结果")
-    year = django_filters.NumberFilter(label="推荐年度")
+    year = YearFilter(label="推荐年度")
     current = YesNoFilter(label="现任", method="filter_current")
 
     class Meta:
