@@ -26,7 +26,11 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
 
     field_class = RegionChoiceField
 
-    def __init__(self, *args, field_path: str = "region", levels=(RegionLevel.STREET, RegionLevel.COMMUNITY), **kwargs):
+    # the district (and the city above it) are choices too: a figure for the whole district links to
+    # its list with ?region=<district>, as a street's figure does with its street
+    ALL_LEVELS = (RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.STREET, RegionLevel.COMMUNITY)
+
+    def __init__(self, *args, field_path: str = "region", levels=ALL_LEVELS, **kwargs):
         self.field_path = field_path
         self.levels = levels
         kwargs.setdefault("label", "所属区域")

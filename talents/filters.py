@@ -51,6 +51,7 @@ class RepresentativeFilter(ScopedFilterSet):
 
     region = RegionSubtreeFilter(label="街道/社区")
     status = django_filters.ChoiceFilter(choices=PoolStatus.choices, label="入库状态")
+    in_pool = YesNoFilter(label="在库（已入库及重点联系）", method="filter_in_pool")
     level = django_filters.ChoiceFilter(choices=PoolLevel.choices, label="入库级别")
     stratum = django_filters.ChoiceFilter(choices=SocialStratum.choices, label="群体")
     political_affiliation = django_filters.ChoiceFilter(
@@ -76,6 +77,7 @@ class RepresentativeFilter(ScopedFilterSet):
             "q",
             "region",
             "status",
+            "in_pool",
             "level",
             "stratum",
             "political_affiliation",
@@ -94,6 +96,13 @@ class RepresentativeFilter(ScopedFilterSet):
             # a whole ID number or mobile matches exactly, for permitted users only, and is logged
             return selectors.personal_search(request=self.request, queryset=queryset, term=term)
         return super().filter_search(queryset, name, value)
+
+    def filter_in_pool(self, queryset, name, value):
+        # the population the 入库概况 breakdowns count (selectors.IN_POOL)
+        if value is None:
+            return queryset
+        in_pool = {"status__in": selectors.IN_POOL}
+        return queryset.filter(**in_pool) if value else queryset.exclude(**in_pool)
 
     def filter_affiliation(self, queryset, name, value):
         if not value:
