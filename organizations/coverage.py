@@ -15,6 +15,7 @@ filtering whole tables.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import (
     BooleanField,
@@ -162,6 +163,12 @@ class CoverageSets:
         }[key]
 
 
+def organization_list_url(**params) -> str:
+    """The 名录 showing what a coverage figure counts: registered (正常) organizations, filtered by ``params``."""
+    query = {"status": OrganizationStatus.NORMAL.value, **{k: v for k, v in params.items() if v is not None}}
+    return f"{reverse('organizations:organization_list')}?{urlencode(query)}"
+
+
 def covered_base(*, user, region: Region | None = None):
     """The organizations that count for coverage: visible to the user, registered (正常), in ``region``."""
     queryset = Organization.objects.visible_to(user).filter(status=OrganizationStatus.NORMAL)
@@ -178,6 +185,29 @@ class CoverageRow:
     org_covered: int
     work_covered: int
     url: str | None = None
+    # the 名录 filters that select this row's organizations; None where no filter can (本级, 未分类)
+    list_params: dict | None = None
+
+    def _list_url(self, **extra) -> str | None:
+        if self.list_params is None:
+            return None
+        return organization_list_url(**self.list_params, **extra)
+
+    @property
+    def total_url(self) -> str | None:
+        return self._list_url()
+
+    @property
+    def org_covered_url(self) -> str | None:
+        return self._list_url(org_covered="true")
+
+    @property
+    def work_covered_url(self) -> str | None:
+        return self._list_url(work_covered="true")
+
+    @property
+    def uncovered_url(self) -> str | None:
+        return self._list_url(work_covered="false")
 
     @property
     def org_rate(self) -> float:
@@ -256,6 +286,7 @@ def coverage_by_region(*, user, region: Region, on=None) -> list[CoverageRow]:
                 data["org_covered"],
                 data["work_covered"],
                 url=f"{reverse('organizations:coverage')}?region={child.pk}",
+                list_params={"region": child.pk},
             )
         )
     own = grouped.get(0)
@@ -270,13 +301,15 @@ def coverage_by_industry(*, user, region: Region | None = None, on=None) -> list
     grouped = list(
         covered_base(user=user, region=region)
         .order_by()
-        .values("industry__name", "industry__sort_order")
+        .values("industry", "industry__name", "industry__sort_order")
         .annotate(**_counts(CoverageSets(on)))
     )
     rows = []
     for row in sorted(grouped, key=lambda r: (r["industry__sort_order"] is None, r["industry__sort_order"] or 0)):
         label = row["industry__name"] or "未分类"
-        rows.append(CoverageRow(label, label, row["total"], row["org_covered"], row["work_covered"]))
+        params = {"region": region.pk if region else None, "industry": row["industry"]} if row["industry"] else None
+        counts = (row["total"], row["org_covered"], row["work_covered"])
+        rows.append(CoverageRow(label, label, *counts, list_params=params))
     return rows
 
 
@@ -367,7 +400,18 @@ def breach_counts(*, user, region: Region | None = None, on=None) -> list[dict]:
     visible = set(_instructors_in_scope(user=user, region=region, ids=list(liaison_rules)).values_list("pk", flat=True))
     for rule in LIAISON_RULES:
         counts[rule] = sum(1 for liaison, r in liaison_rules.items() if r == rule and liaison in visible)
-    return [{"rule": rule, "title": title, "count": counts[rule]} for rule, title in RULES.items()]
+    return [
+        {
+            "rule": rule,
+            "title": title,
+            "count": counts[rule],
+            # an organization rule is a 名录 filter; an instructor's load is not
+            "list_url": organization_list_url(region=region.pk if region else None, rule=rule)
+            if rule in ORGANIZATION_RULES
+            else None,
+        }
+        for rule, title in RULES.items()
+    ]
 
 
 def rule_breaches(

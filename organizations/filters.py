@@ -1,22 +1,29 @@
 """FilterSets of the organizations app: one per model, shared by the page, the export and the API."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YesNoFilter
+from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
 from .choices import (
+    HonourLevel,
     LiaisonRole,
     OrganizationKind,
     OrganizationStatus,
     PartyOrgKind,
     PartyOrgTier,
     Rating,
+    VentureList,
     VenueKind,
     VenueLevel,
 )
 from .coverage import ORGANIZATION_RULES, CoverageSets
 from .models import AnnualSurvey, Assignment, Industry, Liaison, Organization, PartyOrganization, Venue
+
+
+def six_standards_met() -> Q:
+    """A venue with all of 有场地、有标识、有制度、有队伍、有活动、有台账 (六有达标)."""
+    return Q(**{field: True for field, _ in Venue.SIX_STANDARDS})
 
 
 class OrganizationFilter(ScopedFilterSet):
@@ -26,11 +33,18 @@ class OrganizationFilter(ScopedFilterSet):
     search_placeholder = "名称、信用代码或拼音首字母"
 
     region = RegionSubtreeFilter()
-    industry = django_filters.ModelChoiceFilter(queryset=Industry.objects.filter(is_active=True), label="行业类别")
+    # a retired industry still has its organizations, and the coverage page links to them
+    industry = django_filters.ModelChoiceFilter(
+        queryset=Industry.objects.order_by("-is_active", "sort_order", "pk"), label="行业类别"
+    )
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label="组织类型")
     status = django_filters.ChoiceFilter(choices=OrganizationStatus.choices, label="登记状态")
     rating = django_filters.ChoiceFilter(choices=Rating.choices, label="评估等级")
     is_hub = YesNoFilter(label="枢纽型")
+    is_flagship = YesNoFilter(label="品牌性")
+    honour_level = django_filters.ChoiceFilter(choices=HonourLevel.choices, label="示范性社会组织")
+    venture_list = django_filters.ChoiceFilter(choices=VentureList.choices, label="公益创投红黑名单")
+    venue_standards = YesNoFilter(label="运营阵地六有达标", method="filter_venue_standards")
     on_abnormal_list = YesNoFilter(label="活动异常名录")
     org_covered = YesNoFilter(label="组织覆盖", method="filter_coverage")
     work_covered = YesNoFilter(label="工作覆盖", method="filter_coverage")
@@ -46,6 +60,10 @@ class OrganizationFilter(ScopedFilterSet):
             "status",
             "rating",
             "is_hub",
+            "is_flagship",
+            "honour_level",
+            "venture_list",
+            "venue_standards",
             "on_abnormal_list",
             "org_covered",
             "work_covered",
@@ -58,6 +76,13 @@ class OrganizationFilter(ScopedFilterSet):
             return queryset
         condition = getattr(CoverageSets(), name)
         return queryset.filter(condition if value else ~condition)
+
+    def filter_venue_standards(self, queryset, name, value):
+        # 是: runs at least one venue meeting all six standards; 否: runs none that does
+        if value is None:
+            return queryset
+        meeting = Exists(Venue.objects.filter(six_standards_met(), operating_organization=OuterRef("pk")))
+        return queryset.filter(meeting if value else ~meeting)
 
     def filter_rule(self, queryset, name, value):
         if not value:
@@ -72,7 +97,7 @@ class SurveyFilter(ScopedFilterSet):
     search_placeholder = "社会组织名称或信用代码"
 
     region = RegionSubtreeFilter(field_path="organization__region")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
 
     class Meta:
         model = AnnualSurvey
@@ -139,7 +164,13 @@ class VenueFilter(ScopedFilterSet):
     region = RegionSubtreeFilter()
     kind = django_filters.ChoiceFilter(choices=VenueKind.choices, label="阵地类型")
     level = django_filters.ChoiceFilter(choices=VenueLevel.choices, label="级别")
+    standards = YesNoFilter(label="六有达标", method="filter_standards")
 
     class Meta:
         model = Venue
-        fields = ["q", "region", "kind", "level"]
+        fields = ["q", "region", "kind", "level", "standards"]
+
+    def filter_standards(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(six_standards_met() if value else ~six_standards_met())

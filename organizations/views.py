@@ -379,6 +379,7 @@ def coverage_view(request):
         sum(r.total for r in by_region),
         sum(r.org_covered for r in by_region),
         sum(r.work_covered for r in by_region),
+        list_params={"region": region.pk},
     )
     ancestors = [a for a in region.ancestors() if root and a.path.startswith(root.path)]
     context = {

@@ -14,6 +14,7 @@ from registry.choices import AccessAction
 from registry.conflicts import VERSION_FIELD, EditConflict, is_versioned
 from registry.pagination import COUNT_CAP
 from registry.personal import can_see_personal, mask_value, personal_fields, personal_labels, record_clear_values
+from registry.validators import validate_no_control_characters
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -65,6 +66,8 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             queryset = getattr(target, "queryset", None)
             if queryset is not None and hasattr(queryset, "visible_to"):
                 target.queryset = queryset.visible_to(user)
+            if isinstance(field, serializers.CharField) and not field.read_only:
+                field.validators.append(_control_character_check(field))
 
     def get_fields(self):
         fields = super().get_fields()
@@ -117,6 +120,13 @@ class ScopedModelSerializer(serializers.ModelSerializer):
                 if name in attrs and current and attrs[name] == mask_value(kind, current):
                     attrs.pop(name)
         return super().validate(attrs)
+
+
+def _control_character_check(field):
+    """Text refuses invisible control characters; tabs and line breaks only in a multi-line field."""
+    multiline = field.style.get("base_template") == "textarea.html"
+    label = str(field.label or field.field_name or "")
+    return lambda value: validate_no_control_characters(value, label=label, multiline=multiline)
 
 
 def _as_drf_error(error: DjangoValidationError) -> ValidationError:

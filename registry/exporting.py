@@ -8,6 +8,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -18,6 +19,11 @@ from registry.tables import Table
 # A cell that starts like this is a formula (or DDE) to Excel and WPS: make it plain text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ITERATOR_CHUNK = 2000
+
+
+def cell_text(value: str) -> str:
+    """Text without what a worksheet cannot hold: one old name with a control character must not sink the file."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def neutralize(value):
@@ -36,7 +42,12 @@ def excel_value(value):
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, datetime.date | int | float | decimal.Decimal):
         return value
-    return neutralize(str(value))
+    return neutralize(cell_text(str(value)))
+
+
+def filters_note(filters: dict) -> str:
+    """{Chinese label: value} as one line: 登记状态：正常；枢纽型：否."""
+    return "；".join(f"{label}：{value}" for label, value in filters.items()) or "无（全部可见记录）"
 
 
 def write_workbook(*, objects, table: Table, user, title: str, filters: dict, target, ids: list | None = None) -> int:
@@ -77,10 +88,10 @@ def write_workbook(*, objects, table: Table, user, title: str, filters: dict, ta
         if ids is not None:
             ids.append(obj.pk)
     about = workbook.create_sheet(title="导出说明")
-    about.append(["导出内容", title])
-    about.append(["导出人", user.display_name])
+    about.append(["导出内容", cell_text(title)])
+    about.append(["导出人", cell_text(user.display_name)])
     about.append(["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])
-    about.append(["筛选条件", "；".join(f"{k}={v}" for k, v in filters.items()) or "无（全部可见记录）"])
+    about.append(["筛选条件", cell_text(filters_note(filters))])
     about.append(["行数", count])
     about.append(["个人信息", "明文（导出人有查看权限，已记入访问日志）" if clear else "已脱敏"])
     workbook.save(target)

@@ -2,11 +2,13 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from registry.choices import RegionLevel
 from registry.conflicts import VERSION_FIELD, is_versioned
 from registry.models import Region
 from registry.personal import mask_value, personal_fields
+from registry.validators import validate_no_control_characters
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -21,6 +23,18 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def refuse_control_characters(field, label) -> None:
+    """Text fields refuse invisible control characters (tabs and line breaks only in a multi-line box).
+
+    Replaces Django's own NUL check, so one message names the field and the characters.
+    """
+    multiline = isinstance(field.widget, forms.Textarea)
+    field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+    field.validators.append(
+        lambda value: validate_no_control_characters(value, label=str(label or ""), multiline=multiline)
+    )
 
 
 def protect_personal_fields(form) -> None:
@@ -85,6 +99,8 @@ class ScopedModelForm(forms.ModelForm):
                 field.queryset = queryset.visible_to(user)
             if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
                 field.widget = DateInput()
+            if isinstance(field, forms.CharField):
+                refuse_control_characters(field, field.label or name)
             if name == "region" and queryset is not None and queryset.model is Region:
                 field.queryset = field.queryset.filter(level__in=self.region_levels).order_by("path")
                 field.label_from_instance = RegionChoiceField.label_from_instance.__get__(field)

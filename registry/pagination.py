@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 COUNT_CAP = 10_000
+# far past any real list, and its OFFSET still fits PostgreSQL's bigint (a page of 10**20 overflowed it)
+MAX_PAGE = 1_000_000_000
 
 
 @dataclass
@@ -41,11 +43,17 @@ class Page:
         return list(range(max(1, self.number - 3), min(last, self.number + 3) + 1))
 
 
-def paginate(queryset, page_param, per_page: int) -> Page:
+def page_number(page_param) -> int:
+    """The page asked for, from 1 to MAX_PAGE; anything that is not a whole number is page 1."""
     try:
-        number = max(1, int(page_param or 1))
+        number = int(str(page_param or 1).strip())
     except (TypeError, ValueError):
-        number = 1
+        return 1
+    return min(max(1, number), MAX_PAGE)
+
+
+def paginate(queryset, page_param, per_page: int) -> Page:
+    number = page_number(page_param)
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     has_next = len(rows) > per_page

@@ -1,4 +1,4 @@
-"""Checksums of the 统一社会信用代码 (GB 32100-2015) and the 居民身份证号码 (GB 11643-1999)."""
+"""Checksums of the 统一社会信用代码 (GB 32100-2015) and the 居民身份证号码 (GB 11643-1999); no control characters."""
 
 import datetime
 import re
@@ -147,3 +147,47 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 def validate_mobile(value: str) -> None:
     if not MOBILE_RE.match(normalize_code(value)):
         raise ValidationError("手机号应为以1开头的11位数字。", code="mobile")
+
+
+# C0 controls, DEL and C1 controls: invisible, break Excel cells, and PostgreSQL refuses NUL outright.
+CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# what a multi-line text field keeps: tab, line feed, carriage return
+MULTILINE_ALLOWED = frozenset("\t\n\r")
+
+
+def control_character_names(value: str, *, multiline: bool = False) -> list[str]:
+    """The forbidden characters of ``value`` as U+XXXX, in order of first appearance."""
+    found = []
+    for match in CONTROL_CHARACTERS_RE.finditer(value):
+        char = match.group()
+        if multiline and char in MULTILINE_ALLOWED:
+            continue
+        name = f"U+{ord(char):04X}"
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def validate_no_control_characters(value, *, label: str | None = None, multiline: bool = False) -> None:
+    """Refuse invisible control characters; tabs and line breaks only where ``multiline`` allows them.
+
+    ``label`` names the field in the message (forms, API and import cells pass theirs).
+    """
+    if not isinstance(value, str):
+        return
+    names = control_character_names(value, multiline=multiline)
+    if not names:
+        return
+    where = f"“{label}”" if label else "内容"
+    raise ValidationError(
+        "%(where)s含有不可见的控制字符（%(chars)s），请删除后重新填写。",
+        code="control_characters",
+        params={"where": where, "chars": "、".join(names)},
+    )
+
+
+def strip_control_characters(value: str, *, multiline: bool = False) -> str:
+    """``value`` without the characters validate_no_control_characters refuses."""
+    return "".join(
+        ch for ch in value if not CONTROL_CHARACTERS_RE.match(ch) or (multiline and ch in MULTILINE_ALLOWED)
+    )

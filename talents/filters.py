@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YesNoFilter
+from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
 from . import selectors
 from .choices import (
@@ -51,6 +51,7 @@ class RepresentativeFilter(ScopedFilterSet):
 
     region = RegionSubtreeFilter(label="街道/社区")
     status = django_filters.ChoiceFilter(choices=PoolStatus.choices, label="入库状态")
+    in_pool = YesNoFilter(label="在库（已入库及重点联系）", method="filter_in_pool")
     level = django_filters.ChoiceFilter(choices=PoolLevel.choices, label="入库级别")
     stratum = django_filters.ChoiceFilter(choices=SocialStratum.choices, label="群体")
     political_affiliation = django_filters.ChoiceFilter(
@@ -76,6 +77,7 @@ class RepresentativeFilter(ScopedFilterSet):
             "q",
             "region",
             "status",
+            "in_pool",
             "level",
             "stratum",
             "political_affiliation",
@@ -94,6 +96,13 @@ class RepresentativeFilter(ScopedFilterSet):
             # a whole ID number or mobile matches exactly, for permitted users only, and is logged
             return selectors.personal_search(request=self.request, queryset=queryset, term=term)
         return super().filter_search(queryset, name, value)
+
+    def filter_in_pool(self, queryset, name, value):
+        # the population the 入库概况 breakdowns count (selectors.IN_POOL)
+        if value is None:
+            return queryset
+        in_pool = {"status__in": selectors.IN_POOL}
+        return queryset.filter(**in_pool) if value else queryset.exclude(**in_pool)
 
     def filter_affiliation(self, queryset, name, value):
         if not value:
@@ -119,14 +128,12 @@ class RepresentativeFilter(ScopedFilterSet):
             return queryset
         return queryset.filter(selectors.age_band_condition(value))
 
-    @property
-    def active_filters(self) -> dict:
+    def display_value(self, name, value) -> str:
         # an ID number or mobile typed into the search box is not written in clear into the
         # export's 导出说明 sheet or the access log
-        filters = super().active_filters
-        if "q" in filters:
-            filters["q"] = selectors.masked_term(filters["q"])
-        return filters
+        if name == "q":
+            return selectors.masked_term(value)
+        return super().display_value(name, value)
 
 
 class EvaluationFilter(ScopedFilterSet):
@@ -135,7 +142,7 @@ class EvaluationFilter(ScopedFilterSet):
     search_placeholder = "姓名、拼音首字母或评价人"
 
     region = RegionSubtreeFilter(field_path="representative__region", label="街道/社区")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     grade = django_filters.ChoiceFilter(choices=EvaluationGrade.choices, label="综合等次")
 
     class Meta:
@@ -148,7 +155,7 @@ class TrainingFilter(ScopedFilterSet):
     search_placeholder = "培训主题、主办单位或地点"
 
     region = RegionSubtreeFilter(label="举办区域")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="held_on", lookup_expr="year", label="年度")
 
     class Meta:
         model = Training
@@ -164,7 +171,7 @@ class NominationFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=NominationKind.choices, label="推荐类别")
     level = django_filters.ChoiceFilter(choices=NominationLevel.choices, label="层级")
     outcome = django_filters.ChoiceFilter(choices=NominationOutcome.choices, label="结果")
-    year = django_filters.NumberFilter(label="推荐年度")
+    year = YearFilter(label="推荐年度")
     current = YesNoFilter(label="现任", method="filter_current")
 
     class Meta:

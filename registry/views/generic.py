@@ -148,6 +148,11 @@ class ObjectExportView(ObjectListView):
 
     def get(self, request, *args, **kwargs):
         filterset, queryset, _ = self.filtered_queryset()
+        if filterset.error_messages:
+            # back to the list, which shows the same message beside the filters it names
+            messages.error(request, "未导出：筛选条件有误。" + "；".join(filterset.error_messages))
+            list_url = self.url_or_none("list")
+            return redirect(f"{list_url}?{request.GET.urlencode()}" if list_url else "/")
         filters = filterset.active_filters if filterset.is_bound else {}
         title = self.title or str(self.model._meta.verbose_name_plural)
         return export_response(

@@ -83,7 +83,7 @@ def test_mobiles_are_clear_with_the_permission_and_logged(client, orgs, district
     log = AccessLog.objects.get(action="export")
     assert log.user == district_admin
     assert log.detail["rows"] == 1
-    assert log.detail["filters"] == {"q": "民治法律服务中心3"}
+    assert log.detail["filters"] == {"搜索": "民治法律服务中心3"}
     assert log.detail["personal_in_clear"] is True
     assert log.fields == "联系电话"
 

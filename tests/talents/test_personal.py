@@ -290,7 +290,7 @@ def test_search_by_number_in_the_api_global_search_and_export(client, street_a_u
     about = {row[0]: row[1] for row in book["导出说明"].iter_rows(values_only=True)}
     assert MOBILE_A not in about["筛选条件"] and MASKED_MOBILE_A in about["筛选条件"]
     export_log = AccessLog.objects.filter(action="export").latest("pk")
-    assert export_log.detail["filters"]["q"] == MASKED_MOBILE_A and MOBILE_A not in export_log.path
+    assert export_log.detail["filters"]["搜索"] == MASKED_MOBILE_A and MOBILE_A not in export_log.path
 
 
 def test_admin_search_by_number(client, street_admin, tree, person_a):
