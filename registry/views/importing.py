@@ -14,7 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import importing, services
+from registry import importing
+from registry.importing import jobs
 from registry.models import ImportRecord, ImportStatus
 from registry.personal import can_see_personal
 
@@ -60,7 +61,7 @@ def import_upload_view(request, model_key):
     spec = _spec_for(request.user, model_key)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        record = services.import_upload(user=request.user, spec=spec, upload=form.cleaned_data["file"])
+        record = jobs.import_upload(user=request.user, spec=spec, upload=form.cleaned_data["file"])
         if record.status != ImportStatus.FAILED:
             return redirect("registry:import_record", pk=record.pk)
         form.add_error("file", record.message)
@@ -139,7 +140,7 @@ def import_commit_view(request, pk):
     except ValueError:
         confirmed = -1
     try:
-        services.import_request_commit(user=request.user, record=record, confirmed_errors=confirmed)
+        jobs.import_request_commit(user=request.user, record=record, confirmed_errors=confirmed)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("registry:import_record", pk=record.pk)
@@ -149,7 +150,7 @@ def import_commit_view(request, pk):
 def import_cancel_view(request, pk):
     record = _record_for(request.user, pk)
     try:
-        services.import_cancel(user=request.user, record=record)
+        jobs.import_cancel(user=request.user, record=record)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -163,7 +164,7 @@ def import_error_report_view(request, pk):
     if not (record.result or {}).get("errors"):
         raise Http404("该导入没有错误行。")
     stem = PurePath(record.file_name).stem or record.model_label
-    content = services.import_error_report(request=request, record=record)
+    content = jobs.import_error_report(request=request, record=record)
     return _xlsx_response(content, f"{stem}-错误报告.xlsx")
 
 

@@ -38,7 +38,7 @@ def test_a_large_file_is_validated_and_committed_by_the_worker(client_a, tree, m
     # the request only queued the work
     assert record.status == ImportStatus.VALIDATING
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "registry.tasks.validate_import"
+    assert queued.task_path == "registry.importing.jobs.validate_import"
     assert record.task_id == str(queued.id)
     page = client_a.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 2s"' in page and "正在逐行校验" in page
