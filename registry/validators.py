@@ -92,6 +92,47 @@ def validate_credit_code(value: str) -> None:
         )
 
 
+# GB 32100-2015 附录A: the 登记管理部门码 (1st character) and, for 民政 (5), the 机构类别码 (2nd).
+CREDIT_CODE_AUTHORITIES = {
+    "1": "机构编制",
+    "2": "外交",
+    "3": "司法行政",
+    "4": "文化",
+    "5": "民政",
+    "6": "旅游",
+    "7": "宗教",
+    "8": "工会",
+    "9": "工商（市场监管）",
+    "A": "中央军委改革和编制办公室",
+    "N": "农业",
+    "Y": "其他",
+}
+CIVIL_AFFAIRS_CATEGORIES = {"1": "社会团体", "2": "民办非企业单位（社会服务机构）", "3": "基金会", "9": "其他"}
+
+
+def validate_credit_code_issuer(value: str, *, category: str, kind_label: str) -> None:
+    """A well-formed code must also be one 民政 (5) issues for the organization's kind (category ``category``)."""
+    code = normalize_code(value)
+    if len(code) != 18:
+        return  # validate_credit_code reports the code itself
+    if code[0] != "5":
+        issuer = CREDIT_CODE_AUTHORITIES.get(code[0], "未知部门")
+        raise ValidationError(
+            "统一社会信用代码第1位是登记管理部门码：社会组织由民政部门登记，应为 5，实际为 %(actual)s（%(issuer)s），"
+            "这不是社会组织的代码。",
+            code="credit_code_authority",
+            params={"actual": code[0], "issuer": issuer},
+        )
+    if code[1] != category:
+        actual = CIVIL_AFFAIRS_CATEGORIES.get(code[1], "未知类别")
+        raise ValidationError(
+            "统一社会信用代码第2位是机构类别码：%(kind)s应为 %(expected)s，实际为 %(actual)s（%(label)s），"
+            "请核对组织类型或代码。",
+            code="credit_code_category",
+            params={"kind": kind_label, "expected": category, "actual": code[1], "label": actual},
+        )
+
+
 def id_number_check_char(first17: str) -> str:
     total = sum(int(ch) * w for ch, w in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
     return ID_CHECK_CHARS[total % 11]
@@ -147,3 +188,21 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 def validate_mobile(value: str) -> None:
     if not MOBILE_RE.match(normalize_code(value)):
         raise ValidationError("手机号应为以1开头的11位数字。", code="mobile")
+
+
+# C0/C1 control characters (tab and line breaks allowed), also as openpyxl writes them escaped: _x0007_
+_CONTROL_CHARACTERS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|_x(?:000[0-8]|000[bBcCeEfF]|001[0-9a-fA-F]|007[fF])_"
+)
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Text may not carry invisible control characters (they break exports, searches and other systems)."""
+    found = _CONTROL_CHARACTERS.search(value or "")
+    if found:
+        shown = found.group() if found.group().startswith("_x") else f"U+{ord(found.group()):04X}"
+        raise ValidationError(
+            "内容含有不可见的控制字符（%(char)s），请删除后重新填写。",
+            code="control_characters",
+            params={"char": shown},
+        )

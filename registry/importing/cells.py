@@ -17,6 +17,10 @@ KEEP_ROWS = 20_000
 HEADER_SEARCH_ROWS = 10
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# Typed in a cell of an update row, empties the stored value (a blank cell leaves it as it is).
+CLEAR_MARKER = "（清空）"
+CLEAR_MARKERS = {CLEAR_MARKER, "(清空)", "清空"}
+
 ACTION_CREATE = "create"
 ACTION_UPDATE = "update"
 ACTION_UNCHANGED = "unchanged"
@@ -25,6 +29,10 @@ ACTION_ERROR = "error"
 
 class ImportRefused(Exception):
     """The whole file is refused (wrong model, damaged, encrypted, too large, changed since preview)."""
+
+
+class PreviewOutdated(ImportRefused):
+    """At commit a row would not be written as the confirmed preview showed: the file is previewed again."""
 
 
 class ImportCancelled(Exception):
@@ -55,6 +63,10 @@ def clean_text(raw) -> str:
     if isinstance(raw, datetime.date | datetime.time):
         return raw.isoformat()
     return _SPACES.sub(" ", str(raw)).strip()
+
+
+def is_clear_marker(raw) -> bool:
+    return isinstance(raw, str) and clean_text(raw).replace(" ", "") in CLEAR_MARKERS
 
 
 def is_blank(raw) -> bool:

@@ -1,5 +1,6 @@
 """Preview and commit: the file validated without writing, then written in one transaction through the services."""
 
+import json
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,14 +12,15 @@ from registry.importing.cells import (
     ACTION_ERROR,
     ACTION_UNCHANGED,
     ACTION_UPDATE,
-    ImportRefused,
+    PreviewOutdated,
+    clean_text,
     report_value,
 )
 from registry.importing.converters import RelatedRef, RowRef
 from registry.importing.spec import ImportSpec
 from registry.importing.validation import Validation
 from registry.importing.validation.outcome import RowOutcome
-from registry.personal import mask_numbers
+from registry.personal import mask_numbers, mask_value, personal_fields
 
 # ---------------------------------------------------------------------------------------------
 # Preview and commit
@@ -32,12 +34,14 @@ def preview(spec: ImportSpec, user, content: bytes, *, progress=None) -> tuple[d
     validation = Validation(spec, user, content, progress=progress)
     counts = {ACTION_CREATE: 0, ACTION_UPDATE: 0, ACTION_UNCHANGED: 0, ACTION_ERROR: 0}
     errors, creates, updates = [], [], []
+    masked: dict[int, str] | None = None
     for outcome in validation.outcomes():
         counts[outcome.action] += 1
         if outcome.action == ACTION_ERROR:
-            errors.append(
-                {"row": outcome.row, "values": [report_value(v) for v in outcome.raw], "problems": outcome.problems}
-            )
+            if masked is None:
+                masked = _personal_positions(validation.layout)
+            values = _kept_values(outcome.raw, masked)
+            errors.append({"row": outcome.row, "values": values, "problems": outcome.problems})
         elif outcome.action == ACTION_CREATE:
             creates.append({"row": outcome.row, "label": outcome.label})
         elif outcome.action == ACTION_UPDATE:
@@ -55,6 +59,25 @@ def preview(spec: ImportSpec, user, content: bytes, *, progress=None) -> tuple[d
     }
     counts["total"] = validation.total
     return counts, result
+
+
+def _personal_positions(layout) -> dict[int, str]:
+    """Position in the row → kind, for the columns the models declare personal (ID numbers, mobiles)."""
+    positions = {}
+    for index, column in layout.columns:
+        kind = personal_fields(column.model_field.model).get(column.field)
+        if kind:
+            positions[index] = kind
+    return positions
+
+
+def _kept_values(raw: tuple, masked: dict[int, str]) -> list:
+    """The bad row's cells as the import record keeps them: personal data masked, as every page shows it."""
+    values = [report_value(v) for v in raw]
+    for index, kind in masked.items():
+        if index < len(values) and values[index] not in (None, ""):
+            values[index] = mask_value(kind, clean_text(values[index]))
+    return values
 
 
 class CommitFailed(Exception):
@@ -88,11 +111,14 @@ def _one_transaction_without_savepoints():
                 del features.uses_savepoints
 
 
-def commit(spec: ImportSpec, user, content: bytes, *, error_rows: set[int], progress=None) -> dict:
+def commit(
+    spec: ImportSpec, user, content: bytes, *, error_rows: set[int], shown: dict | None = None, progress=None
+) -> dict:
     """Write the file's good rows through the spec's services, in one transaction.
 
     The file is validated again inside the transaction; if a row's verdict differs from the
-    preview the user confirmed (``error_rows``), nothing is written.
+    preview the user confirmed (``error_rows``; with ``shown``, the preview's result, also each row's
+    create/update and the changes listed), nothing is written and PreviewOutdated is raised.
     """
     validation = Validation(spec, user, content, progress=progress)
     counts = {ACTION_CREATE: 0, ACTION_UPDATE: 0, ACTION_UNCHANGED: 0, ACTION_ERROR: 0}
@@ -103,7 +129,7 @@ def commit(spec: ImportSpec, user, content: bytes, *, error_rows: set[int], prog
         with _one_transaction_without_savepoints():
             try:
                 with checked_bulk_write(user):
-                    _write_rows(spec, user, validation, error_rows, counts)
+                    _write_rows(spec, user, validation, _expected(error_rows, shown), counts, shown)
             except PermissionDenied as exc:
                 raise CommitFailed(str(exc) or "没有权限。") from exc
     except IntegrityError as exc:  # a deferred foreign key, checked when the transaction commits
@@ -112,13 +138,43 @@ def commit(spec: ImportSpec, user, content: bytes, *, error_rows: set[int], prog
     return counts
 
 
-def _write_rows(spec: ImportSpec, user, validation: "Validation", error_rows: set[int], counts: dict) -> None:
+def _expected(error_rows: set[int], shown: dict | None) -> dict[int, tuple[str, list | None]]:
+    """Row → (the action the preview showed, its listed changes); rows not listed were 无变化 (or, without
+    ``shown``, anything but an error)."""
+    expected = dict.fromkeys(error_rows, (ACTION_ERROR, None))
+    if shown is not None:
+        expected.update({entry["row"]: (ACTION_CREATE, None) for entry in shown.get("creates", [])})
+        expected.update({entry["row"]: (ACTION_UPDATE, entry["changes"]) for entry in shown.get("updates", [])})
+    return expected
+
+
+def _outdated(outcome: RowOutcome, expected: dict, shown: dict | None) -> str:
+    """Why the row no longer matches the preview, or "" when it does."""
+    action, changes = expected.get(outcome.row, (ACTION_UNCHANGED if shown is not None else None, None))
+    if (outcome.action == ACTION_ERROR) != (action == ACTION_ERROR):
+        return f"现在有错误：{outcome.reasons()}" if outcome.problems else "的错误已不存在"
+    if shown is None or action == ACTION_ERROR:
+        return ""
+    if outcome.action != action:
+        return f"预览时为“{ACTION_NAMES[action]}”，现在为“{ACTION_NAMES[outcome.action]}”"
+    if action == ACTION_UPDATE and _as_stored(changes) != _as_stored(outcome.changes):
+        return "要修改的内容与预览时不同"
+    return ""
+
+
+def _as_stored(changes) -> str:
+    # the preview's changes went through JSON; compare both sides the same way
+    return json.dumps(changes, sort_keys=True, default=str, ensure_ascii=False)
+
+
+ACTION_NAMES = {ACTION_CREATE: "新增", ACTION_UPDATE: "更新", ACTION_UNCHANGED: "无变化", ACTION_ERROR: "有错误"}
+
+
+def _write_rows(spec: ImportSpec, user, validation: "Validation", expected: dict, counts: dict, shown=None) -> None:
     saved: dict[tuple, models.Model] = {}
     for outcome in validation.outcomes():
-        if (outcome.action == ACTION_ERROR) != (outcome.row in error_rows):
-            change = f"现在有错误：{outcome.reasons()}" if outcome.problems else "的错误已不存在"
-            detail = f"第{outcome.row}行{change}"
-            raise ImportRefused(f"预览之后数据已发生变化（{detail}）。请重新上传文件，核对预览后再导入。")
+        if change := _outdated(outcome, expected, shown):
+            raise PreviewOutdated(f"预览之后数据已变化，请重新预览（第{outcome.row}行{change}）。")
         counts[outcome.action] += 1
         if outcome.action not in (ACTION_CREATE, ACTION_UPDATE):
             continue

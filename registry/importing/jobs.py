@@ -21,6 +21,7 @@ from registry.importing.cells import (
     ACTION_UPDATE,
     ImportCancelled,
     ImportRefused,
+    PreviewOutdated,
 )
 from registry.importing.commit import CommitFailed, commit, preview
 from registry.importing.reader import inspect_file, size_message
@@ -215,6 +216,14 @@ class _CommitProgress:
             self.side = None
 
 
+def _preview_again(record: ImportRecord, *, message: str) -> None:
+    values = {"status": ImportStatus.VALIDATING, "progress": 0, "message": message, "updated_at": timezone.now()}
+    ImportRecord.objects.filter(pk=record.pk).update(**values)
+    for name, value in values.items():
+        setattr(record, name, value)
+    import_validate(record=record)
+
+
 def import_commit(*, record: ImportRecord) -> None:
     """Write the good rows in one transaction through the spec's services; any failure writes nothing."""
     if record.status != ImportStatus.IMPORTING:
@@ -226,8 +235,18 @@ def import_commit(*, record: ImportRecord) -> None:
         error_rows = {error["row"] for error in record.result.get("errors", [])}
         with pghistory.context(source="Excel导入", import_id=record.pk, user=record.user_id):
             counts = commit(
-                spec, record.user, bytes(record.file_content or b""), error_rows=error_rows, progress=progress
+                spec,
+                record.user,
+                bytes(record.file_content or b""),
+                error_rows=error_rows,
+                shown=record.result,
+                progress=progress,
             )
+    except PreviewOutdated as outdated:
+        # nothing was written; the user sees the preview of the data as it is now and confirms again
+        progress.close()
+        finished = True
+        _preview_again(record, message=str(outdated))
     except (ImportRefused, CommitFailed) as failure:
         message = f"导入未完成，已全部撤销，数据未作任何修改。原因：{failure}"
         _finish(record, status=ImportStatus.FAILED, message=message)
@@ -257,7 +276,7 @@ def import_commit(*, record: ImportRecord) -> None:
 
 
 def import_error_report(*, request, record: ImportRecord) -> bytes:
-    """The bad rows as an .xlsx with their reasons: the uploader's own cells, personal data included.
+    """The bad rows as an .xlsx with their reasons: the uploader's own cells, personal data masked as stored.
 
     Only the uploader or a user who may see personal data gets it; when the data type has personal
     columns, handing it out is logged as an export of them.
@@ -274,9 +293,9 @@ def import_error_report(*, request, record: ImportRecord) -> bytes:
             target_model=record.model_label,
             target_repr=f"导入错误报告：{record.file_name}",
             fields="、".join(personal),
-            detail={"import_record": record.pk, "rows": len(record.result["errors"]), "personal_in_clear": True},
+            detail={"import_record": record.pk, "rows": len(record.result["errors"]), "personal_in_clear": False},
         )
-    return build_error_report(record.result)
+    return build_error_report(record.result, spec=spec, user=user)
 
 
 def import_cancel(*, user, record: ImportRecord) -> ImportRecord:

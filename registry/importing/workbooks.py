@@ -10,8 +10,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from registry.importing.cells import ERROR_COLUMN, INSTRUCTIONS_SHEET, OPTIONS_SHEET
+from registry.exporting import excel_value
+from registry.importing.cells import CLEAR_MARKER, ERROR_COLUMN, INSTRUCTIONS_SHEET, OPTIONS_SHEET
 from registry.importing.converters import Boolean, Choice
+from registry.importing.reader import header_key
 from registry.importing.spec import Column, ImportSpec, Related
 from registry.importing.validation.outcome import problem_text
 
@@ -51,34 +53,42 @@ def build_template(spec: ImportSpec, user) -> bytes:
         cell.comment = Comment(note, "同心库")
         ws.column_dimensions[letter].width = max(14, min(40, len(column.header) * 2 + 6))
         ws.column_dimensions[letter].number_format = column.converter.number_format
-        options = column.converter.options(user)
-        if options:
-            inline = ",".join(options)
-            if len(inline) <= 250 and not any("," in o or '"' in o for o in options):
-                formula = f'"{inline}"'
-            else:
-                if options_ws is None:
-                    options_ws = wb.create_sheet(OPTIONS_SHEET)
-                    options_ws.sheet_state = "hidden"
-                options_ws.cell(row=1, column=position, value=column.header)
-                for offset, option in enumerate(options, start=2):
-                    options_ws.cell(row=offset, column=position, value=option)
-                formula = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(options) + 1}"
-            validation = DataValidation(
-                type="list",
-                formula1=formula,
-                allow_blank=True,
-                showErrorMessage=column.converter.strict_options,
-                errorTitle="请从下拉列表中选择",
-                error=f"“{column.header}”只能填写下拉列表中的值。",
-            )
-            validation.add(f"{letter}2:{letter}{last_row}")
-            ws.add_data_validation(validation)
+        options_ws = _add_dropdown(wb, ws, options_ws, column, position, user, last_row)
     ws.freeze_panes = "A2"
     _write_instructions(wb.create_sheet(INSTRUCTIONS_SHEET, 1), spec)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _add_dropdown(wb, ws, options_ws, column: Column, position: int, user, last_row: int):
+    """The column's list of allowed values as a data validation; long lists go to a hidden sheet (returned)."""
+    options = column.converter.options(user)
+    if not options:
+        return options_ws
+    letter = get_column_letter(position)
+    inline = ",".join(options)
+    if len(inline) <= 250 and not any("," in o or '"' in o for o in options):
+        formula = f'"{inline}"'
+    else:
+        if options_ws is None:
+            options_ws = wb.create_sheet(OPTIONS_SHEET)
+            options_ws.sheet_state = "hidden"
+        options_ws.cell(row=1, column=position, value=column.header)
+        for offset, option in enumerate(options, start=2):
+            options_ws.cell(row=offset, column=position, value=option)
+        formula = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(options) + 1}"
+    validation = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=column.converter.strict_options,
+        errorTitle="请从下拉列表中选择",
+        error=f"“{column.header}”只能填写下拉列表中的值。",
+    )
+    validation.add(f"{letter}2:{letter}{last_row}")
+    ws.add_data_validation(validation)
+    return options_ws
 
 
 def _required_text(column: Column) -> str:
@@ -115,7 +125,8 @@ def _write_instructions(ws, spec: ImportSpec) -> None:
         f"2. 按「{spec.key_headers()}」匹配：系统中已有的记录按本文件更新，没有的新增。",
         "3. 上传后先逐行校验并显示预览（新增、更新、无变化、错误各几行），确认后才写入；"
         "有错误的行不会导入，可下载错误报告修改后重新上传。",
-        "4. 空白单元格表示清空该字段（必填列除外）；如不想修改某一选填列，可以整列删除。",
+        f"4. 更新已有记录时，空白单元格表示不修改该字段；要清空已登记的内容，请在单元格中填写“{CLEAR_MARKER}”"
+        "（必填列和匹配用的列不能清空）。新增记录时空白即为空。",
         "5. 代码、证件号、手机号请按文本填写（模板中这些列已设为文本格式），避免 Excel 把长数字变成科学计数法。",
         *(f"{n}. {note}" for n, note in enumerate([*map(_related_note, spec.related), *spec.notes], start=6)),
     ]
@@ -145,16 +156,37 @@ def _write_instructions(ws, spec: ImportSpec) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def build_error_report(result: dict) -> bytes:
-    """The rows that were not imported: the file's own columns, then 错误原因."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(result.get("sheet") or "错误行")
+def build_error_report(result: dict, *, spec: ImportSpec | None = None, user=None) -> bytes:
+    """The rows that were not imported: the file's own columns, then 错误原因, ready to correct and upload again.
+
+    Every cell goes through the list export's formula guard (a cell of the uploaded file may well hold
+    ``=…`` or ``+cmd|…``), and the columns the spec knows get the template's dropdowns back.
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = (result.get("sheet") or "错误行")[:31]
     headers = list(result.get("headers", []))
-    ws.append([_text_cell(ws, h) for h in [*headers, ERROR_COLUMN]])
-    for error in result.get("errors", []):
+    ws.append([excel_value(h) for h in [*headers, ERROR_COLUMN]])
+    for cell in ws[1]:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+    errors = result.get("errors", [])
+    for error in errors:
         values = list(error["values"]) + [None] * (len(headers) - len(error["values"]))
         reasons = f"第{error['row']}行：" + "；".join(problem_text(p) for p in error["problems"])
-        ws.append([_text_cell(ws, v) for v in [*values[: len(headers)], reasons]])
+        ws.append([excel_value(v) for v in [*values[: len(headers)], reasons]])
+    if spec is not None:
+        by_header = {header_key(column.header): column for column in spec.columns}
+        options_ws = None
+        for position, header in enumerate(headers, start=1):
+            column = by_header.get(header_key(header))
+            if column is not None:
+                letter = get_column_letter(position)
+                ws.column_dimensions[letter].number_format = column.converter.number_format
+                options_ws = _add_dropdown(wb, ws, options_ws, column, position, user, len(errors) + 1)
+    ws.freeze_panes = "A2"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+

@@ -7,7 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl.utils import get_column_letter
 
-from registry.importing.cells import CHUNK_ROWS, KEEP_ROWS, CellError, ImportRefused, is_blank
+from registry.importing.cells import (
+    CHUNK_ROWS,
+    CLEAR_MARKER,
+    KEEP_ROWS,
+    CellError,
+    ImportRefused,
+    is_blank,
+    is_clear_marker,
+)
 from registry.importing.reader import _read_rows
 from registry.importing.spec import Column, Related
 from registry.importing.validation.outcome import RowOutcome, _is_plain, _key_value
@@ -153,6 +161,7 @@ class KeysMixin:
     def _convert(self, number: int, values: tuple) -> RowOutcome:
         outcome = RowOutcome(row=number, raw=values)
         self.ctx.row = number
+        blanks = {}
         given = {
             related: not related.optional or any(not is_blank(self._cell(values, column)) for column in related.columns)
             for related in self.spec.related
@@ -162,12 +171,19 @@ class KeysMixin:
             raw = values[index]
             if related is not None and not given[related]:
                 continue
+            if is_clear_marker(raw):
+                if column.required or related is not None or column.field in self.spec.key_fields:
+                    self._problem(outcome, column, f"此列不能用{CLEAR_MARKER}清空。")
+                else:
+                    outcome.data[column.field] = column.converter.empty_value()
+                continue
             if is_blank(raw):
                 if column.required:
                     when = f"填写{related.title}时" if related is not None and related.optional else ""
                     self._problem(outcome, column, f"{when}必填，不能为空。")
                 elif related is None:
-                    outcome.data[column.field] = column.converter.empty_value()
+                    # a new record gets the field's empty value; an existing one keeps what it holds (see _decide)
+                    outcome.data[column.field] = blanks[column.field] = column.converter.empty_value()
                 continue
             try:
                 value = column.converter.convert(raw, self.ctx)
@@ -184,6 +200,8 @@ class KeysMixin:
                     outcome.related.setdefault(related, {})[column.field] = value
         if self.spec.derive:
             self.spec.derive(outcome.data)
+        # a value the spec derives (a birth date from the ID number) is no longer a blank left as it is
+        outcome.blank = {name for name, empty in blanks.items() if outcome.data.get(name, empty) == empty}
         if self.spec.ref_field:
             column = self.spec.columns_by_field[self.spec.ref_field]
             raw = self._cell(values, column)

@@ -20,7 +20,8 @@ class MatchingMixin:
 
     def _match_existing(self, outcomes: list[RowOutcome]) -> None:
         """Find the records the rows' keys already name; one query per key per chunk, plus a scope check."""
-        keyed = [o for o in outcomes if o.keys and not o.problems]
+        # rows with bad cells are matched too, so that the rules can run on them in the same pass
+        keyed = [o for o in outcomes if o.keys]
         if not keyed:
             return
         model = self.spec.model
@@ -36,6 +37,7 @@ class MatchingMixin:
         records = self.spec.records() if self.spec.records else model._base_manager.all()
         queryset = records.select_related(*fk_names).prefetch_related(*many_names)
         chosen: dict[RowOutcome, tuple[int, Any]] = {}
+        ambiguous: set[RowOutcome] = set()
         pending = keyed
         for which, names in enumerate(self.spec.keys):
             # each key in turn, for the rows an earlier key did not settle; one naming a record this file creates
@@ -64,6 +66,7 @@ class MatchingMixin:
                     obj for obj in found[key] if not self._other_record(dict(self._stored_keys(obj)), mine, which)
                 ]
                 if len(candidates) > 1:
+                    ambiguous.add(outcome)
                     self._problem(
                         outcome,
                         self.spec.first_key_column(which),
@@ -72,7 +75,7 @@ class MatchingMixin:
                     )
                 elif candidates:
                     chosen[outcome] = (which, candidates[0])
-            pending = [outcome for outcome in pending if outcome not in chosen and not outcome.problems]
+            pending = [outcome for outcome in pending if outcome not in chosen and outcome not in ambiguous]
         visible = set(
             self.spec.queryset(self.user)
             .filter(pk__in=[obj.pk for _, obj in chosen.values()])
@@ -112,7 +115,7 @@ class MatchingMixin:
             rows = [
                 o
                 for o in outcomes
-                if o.instance is not None and not o.problems and all(n in o.related.get(related, {}) for n in names)
+                if o.instance is not None and all(n in o.related.get(related, {}) for n in names)
             ]
             if not rows:
                 continue
@@ -152,6 +155,7 @@ class MatchingMixin:
     def _decide(self, outcome: RowOutcome) -> None:
         """create, update (with its changes), unchanged — or error when the spec's rules refuse it."""
         if outcome.problems:
+            self._check_rules_of_bad_row(outcome)
             outcome.action = ACTION_ERROR
             return
         instance = outcome.instance
@@ -161,6 +165,9 @@ class MatchingMixin:
             for name in self.spec.key_fields - set(outcome.matched_by):
                 if name in outcome.data and outcome.data[name] in (None, ""):
                     del outcome.data[name]
+            # a blank cell leaves the stored value as it is; only the clear marker empties it
+            for name in outcome.blank:
+                outcome.data.pop(name, None)
             changed = {}
             for _, column in self.layout.columns:
                 if column.related is not None or column.field in outcome.matched_by or column.field not in outcome.data:
@@ -194,6 +201,31 @@ class MatchingMixin:
         outcome.label = self.spec.label(outcome.data, instance)
         # an update hands the service only what changes, so history shows exactly that
         outcome.data = changed
+
+    def _check_rules_of_bad_row(self, outcome: RowOutcome) -> None:
+        """The spec's rules on the cells of a bad row that converted, so that one upload reports every problem.
+
+        A rule's complaint about a column that already has a problem is left out: the user fixes that cell anyway.
+        """
+        reported = {problem["header"] for problem in outcome.problems if problem["header"]}
+        data = dict(outcome.data)
+        if outcome.instance is not None:
+            for name in outcome.blank:
+                data.pop(name, None)
+        checks = [(self.spec.check, data, outcome.instance, self.spec.columns_by_field)]
+        for related in self.children:
+            if related.check and outcome.related.get(related) and related not in outcome.bad_groups:
+                stored = outcome.related_instances.get(related)
+                checks.append((related.check, outcome.related[related], stored, related.columns_by_field))
+        for check, values, instance, columns_by_field in checks:
+            if check is None:
+                continue
+            try:
+                check(user=self.user, data=values, instance=instance)
+            except ValidationError as exc:
+                for column, message in self._validation_problems(exc, columns_by_field):
+                    if column is None or column.header not in reported:
+                        self._problem(outcome, column, message)
 
     def _shared_writes(self, outcome: RowOutcome) -> dict:
         """What this row would write to its shared records: the first good row naming one creates or updates it."""

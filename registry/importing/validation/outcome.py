@@ -19,6 +19,7 @@ class RowOutcome:
     action: str = ""
     problems: list[dict] = field(default_factory=list)
     data: dict = field(default_factory=dict)
+    blank: set = field(default_factory=set)  # fields whose cell was left blank: an update leaves them as stored
     keys: list = field(default_factory=list)  # (which key, its values as converted, instances as pks) the row gives
     index_key: tuple | None = None  # (which key, its values): the first key the row gives, as the first pass saw it
     matched_by: tuple[str, ...] = ()  # the fields of the key that found ``instance``
