@@ -4,14 +4,17 @@ The background tasks are defined here, next to the services they run, so that en
 import of a module that imports us back; registry/tasks.py re-exports them for the worker.
 """
 
+import datetime
 import hashlib
 
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
-from django.tasks import task
+from django.db.models import Q
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from registry.choices import AccessAction
 from registry.importing.cells import (
@@ -106,8 +109,9 @@ class _ValidationProgress:
         if percent < self.last + 2:
             return
         self.last = percent
+        # updated_at is the job's heartbeat (see HEARTBEAT_LIMIT)
         updated = ImportRecord.objects.filter(pk=self.record.pk, status=ImportStatus.VALIDATING).update(
-            progress=percent
+            progress=percent, updated_at=timezone.now()
         )
         if not updated:
             raise ImportCancelled
@@ -144,6 +148,87 @@ def import_validate(*, record: ImportRecord) -> None:
     if ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.VALIDATING).update(**values):
         for name, value in values.items():
             setattr(record, name, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Jobs in the worker: their place in the queue, and the ones whose worker died
+
+# A running job writes its progress, and with it updated_at, every few seconds (every 2% of the rows).
+# One silent for this long has lost its worker (killed, out of memory, machine restarted); the database
+# has rolled back its transaction, so nothing of it was written.
+HEARTBEAT_LIMIT = datetime.timedelta(minutes=10)
+DEAD_MESSAGE = (
+    "后台处理已中断（超过10分钟没有任何进展，处理进程可能已停止），已全部撤销，数据未作任何修改。"
+    "可以点击“重试”重新处理这个文件。"
+)
+
+
+def _task_of(record: ImportRecord) -> DBTaskResult | None:
+    if not record.task_id:
+        return None
+    return DBTaskResult.objects.filter(pk=record.task_id).first()
+
+
+def import_queue_position(*, record: ImportRecord) -> int | None:
+    """The job's place in the worker's queue (1: taken next), or None when it is not waiting there."""
+    task = _task_of(record) if record.is_active else None
+    if task is None or task.status != TaskResultStatus.READY:
+        return None
+    ahead = (
+        DBTaskResult.objects.ready()
+        .filter(backend_name=task.backend_name, queue_name=task.queue_name)
+        .filter(
+            Q(priority__gt=task.priority)
+            | Q(priority=task.priority, run_after__lt=task.run_after)
+            | Q(priority=task.priority, run_after=task.run_after, enqueued_at__lt=task.enqueued_at)
+        )
+        .count()
+    )
+    return ahead + 1
+
+
+def import_detect_dead(*, record: ImportRecord) -> bool:
+    """End a job whose worker is gone as 失败, keeping its file so it can be retried; True when it was."""
+    if not record.is_active or import_queue_position(record=record) is not None:
+        return False
+    now = timezone.now()
+    cutoff = now - HEARTBEAT_LIMIT
+    if record.updated_at >= cutoff:
+        return False
+    values = {"status": ImportStatus.FAILED, "message": DEAD_MESSAGE, "finished_at": now, "updated_at": now}
+    # only if still silent: a heartbeat that came in meanwhile wins
+    if not ImportRecord.objects.filter(pk=record.pk, status=record.status, updated_at__lt=cutoff).update(**values):
+        return False
+    for name, value in values.items():
+        setattr(record, name, value)
+    if record.task_id:
+        DBTaskResult.objects.filter(pk=record.task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=now
+        )
+    return True
+
+
+def import_retry(*, user, record: ImportRecord) -> ImportRecord:
+    """Run an interrupted job again from the kept file: the validation, or the commit of the confirmed preview."""
+    _check_owner(user, record)
+    if record.status != ImportStatus.FAILED or record.file_content is None:
+        raise ValidationError("只有被中断的导入可以重试。")
+    committing = bool(record.result)  # a preview was made and confirmed: it was the commit that died
+    status = ImportStatus.IMPORTING if committing else ImportStatus.VALIDATING
+    values = {"status": status, "progress": 0, "message": "", "finished_at": None, "task_id": ""}
+    values["updated_at"] = timezone.now()
+    if not ImportRecord.objects.filter(pk=record.pk, status=ImportStatus.FAILED).update(**values):
+        raise ValidationError("该导入已在重试。")
+    for name, value in values.items():
+        setattr(record, name, value)
+    run, task = (import_commit, commit_import) if committing else (import_validate, validate_import)
+    if record.total_rows and record.total_rows <= settings.IMPORT_INLINE_MAX_ROWS:
+        run(record=record)
+    else:
+        result = task.enqueue(record.pk)
+        ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id)[:64])
+        record.task_id = str(result.id)[:64]
+    return record
 
 
 def _check_owner(user, record: ImportRecord) -> None:
@@ -205,7 +290,10 @@ class _CommitProgress:
         try:
             with self.side.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '2s'")
-                cursor.execute(f'UPDATE "{self.table}" SET progress = %s WHERE id = %s', [percent, self.record_id])
+                cursor.execute(
+                    f'UPDATE "{self.table}" SET progress = %s, updated_at = %s WHERE id = %s',
+                    [percent, timezone.now(), self.record_id],
+                )
         except OperationalError:
             # progress is only shown, never relied on: give up on it rather than on the import
             self.close()

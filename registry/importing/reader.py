@@ -1,6 +1,7 @@
 """Reading the file: refuse what cannot be read, find the sheet and header row, match headers to columns."""
 
 import io
+import re
 import zipfile
 import zlib
 from collections import defaultdict
@@ -85,8 +86,64 @@ DAMAGED_MESSAGE = (
 )
 
 
+# Limits on the package itself, checked before openpyxl parses anything: an .xlsx within the upload
+# size limit unpacks to a few times its size; a zip bomb unpacks to thousands of times.
+MAX_UNPACKED_RATIO = 100
+MAX_UNPACKED_SIZE = 400 * 1024 * 1024
+MAX_PARTS = 500
+MAX_COLUMNS = 200
+_SCAN_CHUNK = 1 << 20
+# a formula (<f>) or a merged range (<mergeCell ref="A1:B2"/>) in a sheet part, with or without a namespace prefix
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def refuse_abusive_package(content: bytes) -> None:
+    """Refuse a package that unpacks to far more than it weighs, or holds an absurd number of parts."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            parts = package.infolist()
+    except DAMAGED_FILE_ERRORS as exc:
+        raise ImportRefused(DAMAGED_MESSAGE) from exc
+    unpacked = sum(part.file_size for part in parts)
+    if len(parts) > MAX_PARTS or unpacked > min(MAX_UNPACKED_SIZE, max(len(content), 1) * MAX_UNPACKED_RATIO):
+        raise ImportRefused(
+            f"文件结构异常（解压后约 {_size_text(unpacked)}，是文件本身的 {unpacked // max(len(content), 1)} 倍），"
+            "不像正常填写的工作簿，已拒绝。请把数据复制到新下载的导入模板中再上传。"
+        )
+
+
+def refuse_ambiguous_sheet(content: bytes, ws, header_row: int, *, formulas: bool = True) -> None:
+    """Refuse a sheet with formulas or merged cells in the header: what it holds is not what a person typed."""
+    path = getattr(ws, "_worksheet_path", None)
+    if not path:
+        return
+    formula, merged_header = False, ""
+    tail = b""
+    with zipfile.ZipFile(io.BytesIO(content)) as package, package.open(path.lstrip("/")) as part:
+        while chunk := part.read(_SCAN_CHUNK):
+            text = tail + chunk
+            formula = formula or bool(_FORMULA.search(text))
+            for match in _MERGED.finditer(text):
+                first = int(match.group(2))
+                if first <= header_row and not merged_header:
+                    merged_header = match.group().split(b'"')[1].decode()
+            tail = text[-64:]
+    if merged_header:
+        raise ImportRefused(
+            f"「{ws.title}」工作表的表头有合并单元格（{merged_header}），无法确定每一列是什么。"
+            "请取消合并，每列一个表头，或使用导入模板。"
+        )
+    if formula and formulas:
+        raise ImportRefused(
+            f"「{ws.title}」工作表中有公式。导入只接受填写的值：请复制全部单元格，"
+            "用“选择性粘贴 → 数值”粘贴回原处（或粘贴到导入模板中）后再上传。"
+        )
+
+
 def open_workbook(content: bytes):
     refuse_unreadable(content)
+    refuse_abusive_package(content)
     try:
         # data_only: a formula cell gives the value Excel last calculated, not the formula
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -113,15 +170,50 @@ def find_layout(wb, spec: ImportSpec) -> tuple[Any, Layout]:
     by_header = {header_key(c.header): c for c in spec.columns}
     sheets = [ws for ws in wb.worksheets if ws.title not in (INSTRUCTIONS_SHEET, OPTIONS_SHEET)]
     sheets.sort(key=lambda ws: ws.title != spec.title)
-    first_headers: list[str] | None = None
+    found = [(ws, layout) for ws, layout in _layouts(sheets, spec, required, by_header)]
+    if len(found) > 1:
+        names = "、".join(f"「{layout.sheet}」" for _, layout in found)
+        raise ImportRefused(
+            f"工作簿中有{len(found)}个工作表（{names}）都有「{spec.title}」的表头，无法确定导入哪一个。"
+            "请只保留要导入的那个工作表后再上传。"
+        )
+    if found:
+        ws, layout = found[0]
+        recorded_columns = getattr(ws, "_recorded_columns", 0) or 0
+        if (layout.estimated_rows or 0) > settings.IMPORT_MAX_ROWS or recorded_columns > MAX_COLUMNS:
+            raise ImportRefused(
+                f"「{layout.sheet}」工作表的范围记录为 {layout.estimated_rows} 行、{recorded_columns} 列，"
+                f"超过 {settings.IMPORT_MAX_ROWS} 行或 {MAX_COLUMNS} 列的单次导入上限。"
+                "请删除多余的行列，或拆分成多个文件分批导入。"
+            )
+        return ws, layout
+    first_headers = _first_headers(sheets)
+    seen = set(first_headers or [])
+    missing = [c.header for c in _required_columns(spec) if header_key(c.header) not in seen]
+    raise ImportRefused(
+        f"文件与「{spec.title}」导入模板不一致：找不到表头 {'、'.join(missing)}。"
+        "请确认上传的是这类数据的文件，或下载本页的导入模板按模板填写后再上传。"
+    )
+
+
+def _first_headers(sheets) -> list[str] | None:
+    for ws in sheets:
+        for values in _read_rows(ws, min_row=1, max_row=HEADER_SEARCH_ROWS):
+            keys = [header_key(v) if not is_blank(v) else "" for v in values]
+            if any(keys):
+                return keys
+    return None
+
+
+def _layouts(sheets, spec: ImportSpec, required: set, by_header: dict):
+    """Each sheet whose header rows hold the spec's required headers, with its layout."""
     for ws in sheets:
         recorded_rows = ws.max_row
+        ws._recorded_columns = ws.max_column
         # the dimension a writer records can be wrong (too small cuts rows and columns off): read what is there
         ws.reset_dimensions()
         for number, values in enumerate(_read_rows(ws, min_row=1, max_row=HEADER_SEARCH_ROWS), start=1):
             keys = [header_key(v) if not is_blank(v) else "" for v in values]
-            if first_headers is None and any(keys):
-                first_headers = keys
             if not required <= set(keys):
                 continue
             while keys and not keys[-1]:
@@ -148,13 +240,8 @@ def find_layout(wb, spec: ImportSpec) -> tuple[Any, Layout]:
                 missing=[c.header for c in spec.columns if header_key(c.header) not in present],
                 estimated_rows=estimated,
             )
-            return ws, layout
-    seen = set(first_headers or [])
-    missing = [c.header for c in _required_columns(spec) if header_key(c.header) not in seen]
-    raise ImportRefused(
-        f"文件与「{spec.title}」导入模板不一致：找不到表头 {'、'.join(missing)}。"
-        "请确认上传的是这类数据的文件，或下载本页的导入模板按模板填写后再上传。"
-    )
+            yield ws, layout
+            break
 
 
 def _required_columns(spec: ImportSpec) -> list[Column]:
@@ -180,7 +267,14 @@ def inspect_file(spec: ImportSpec, content: bytes) -> Layout:
         raise ImportRefused(size_message(len(content)))
     wb = open_workbook(content)
     try:
-        _, layout = find_layout(wb, spec)
+        try:
+            ws, layout = find_layout(wb, spec)
+        except ImportRefused:
+            # headers not found may be headers merged away: say so rather than that they are missing
+            for sheet in wb.worksheets:
+                refuse_ambiguous_sheet(content, sheet, HEADER_SEARCH_ROWS, formulas=False)
+            raise
+        refuse_ambiguous_sheet(content, ws, layout.header_row)
     finally:
         wb.close()
     return layout

@@ -88,9 +88,15 @@ def _list_url(spec: importing.ImportSpec | None) -> str | None:
         return None
 
 
-def _stalled(record: ImportRecord) -> bool:
-    """Queued work untouched for two minutes: most likely no task worker (manage.py db_worker) is running."""
-    return record.is_active and record.progress == 0 and timezone.now() - record.updated_at > STALLED_AFTER
+def _job_state(record: ImportRecord) -> dict:
+    """Where a background job stands: ended as failed if its worker died, else its place in the queue."""
+    jobs.import_detect_dead(record=record)
+    position = jobs.import_queue_position(record=record)
+    stalled = (
+        record.is_active and position is None and record.progress == 0
+        and timezone.now() - record.updated_at > STALLED_AFTER
+    )
+    return {"queue_position": position, "stalled": stalled}
 
 
 def _page(request, items: list, param: str):
@@ -100,6 +106,7 @@ def _page(request, items: list, param: str):
 @require_GET
 def import_record_view(request, pk):
     record = _record_for(request.user, pk)
+    job_state = _job_state(record)  # first: it may end a dead job as failed
     result = record.result or {}
     is_owner = record.user_id == request.user.pk
     spec = importing.get_spec(record.model_key)
@@ -116,7 +123,8 @@ def import_record_view(request, pk):
         "missing": result.get("missing", []),
         "sheet": result.get("sheet", ""),
         "writable_count": record.create_count + record.update_count,
-        "stalled": _stalled(record),
+        "can_retry": is_owner and record.status == ImportStatus.FAILED and record.file_content is not None,
+        **job_state,
         "page_title": f"导入记录 #{record.pk}",
     }
     return render(request, "registry/import_record.html", context)
@@ -126,7 +134,7 @@ def import_record_view(request, pk):
 def import_record_status_view(request, pk):
     """The progress fragment the record page polls; once the work is done the page reloads itself."""
     record = _record_for(request.user, pk)
-    response = render(request, "includes/import_progress.html", {"record": record, "stalled": _stalled(record)})
+    response = render(request, "includes/import_progress.html", {"record": record, **_job_state(record)})
     if not record.is_active:
         response["HX-Refresh"] = "true"
     return response
@@ -155,6 +163,16 @@ def import_cancel_view(request, pk):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.info(request, "已取消本次导入，未写入任何数据。")
+    return redirect("registry:import_record", pk=record.pk)
+
+
+@require_POST
+def import_retry_view(request, pk):
+    record = _record_for(request.user, pk)
+    try:
+        jobs.import_retry(user=request.user, record=record)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     return redirect("registry:import_record", pk=record.pk)
 
 

@@ -142,6 +142,7 @@ def test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried(client_a, t
     run_worker()
     record.refresh_from_db()
     commit(client_a, record)
+    record.refresh_from_db()
     # a worker took the commit and was killed at 41%: the database rolled its transaction back
     started = timezone.now()
     DBTaskResult.objects.filter(pk=record.task_id).update(status="RUNNING", started_at=started, worker_ids=["gone"])

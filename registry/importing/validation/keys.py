@@ -20,6 +20,7 @@ from registry.importing.reader import _read_rows
 from registry.importing.spec import Column, Related
 from registry.importing.validation.outcome import RowOutcome, _is_plain, _key_value
 from registry.personal import mask_numbers
+from registry.validators import validate_no_control_characters
 
 
 class KeysMixin:
@@ -171,6 +172,12 @@ class KeysMixin:
             raw = values[index]
             if related is not None and not given[related]:
                 continue
+            if isinstance(raw, str):
+                try:
+                    validate_no_control_characters(raw)
+                except ValidationError as exc:
+                    self._problem(outcome, column, "；".join(exc.messages))
+                    continue
             if is_clear_marker(raw):
                 if column.required or related is not None or column.field in self.spec.key_fields:
                     self._problem(outcome, column, f"此列不能用{CLEAR_MARKER}清空。")

@@ -208,6 +208,10 @@ class MatchingMixin:
         A rule's complaint about a column that already has a problem is left out: the user fixes that cell anyway.
         """
         reported = {problem["header"] for problem in outcome.problems if problem["header"]}
+        if any(c.required and c.related is None and c.field not in outcome.data for _, c in self.layout.columns):
+            return  # the rules compare required fields with others: without them they would only guess
+        if any(isinstance(value, RowRef) and not value.data for value in outcome.data.values()):
+            return  # a reference to a bad row of the file stands for no record the rules could read
         data = dict(outcome.data)
         if outcome.instance is not None:
             for name in outcome.blank:
