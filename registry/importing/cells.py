@@ -62,7 +62,11 @@ def clean_text(raw) -> str:
         raw = raw.date() if raw.time() == datetime.time() else raw.replace(microsecond=0)
     if isinstance(raw, datetime.date | datetime.time):
         return raw.isoformat()
-    return _SPACES.sub(" ", str(raw)).strip()
+    text = _SPACES.sub(" ", str(raw)).strip()
+    # the apostrophe our error report and exports put before text that would start a formula
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 def is_clear_marker(raw) -> bool:

@@ -231,6 +231,30 @@ def import_retry(*, user, record: ImportRecord) -> ImportRecord:
     return record
 
 
+# ---------------------------------------------------------------------------------------------
+# Retention
+
+# The cells of bad rows (masked as stored) are kept this long after the import ended, for the error report;
+# then only the reasons stay (manage.py prune_import_records, run daily).
+RETENTION = datetime.timedelta(days=90)
+
+
+def import_prune(*, older_than: datetime.timedelta = RETENTION) -> int:
+    """Drop the kept cells of the bad rows (and any file) of imports that ended before the retention period."""
+    cutoff = timezone.now() - older_than
+    pruned = 0
+    ended = ImportRecord.objects.filter(finished_at__lt=cutoff).exclude(result={})
+    for record in ended.only("pk", "result").iterator(chunk_size=200):
+        errors = record.result.get("errors", [])
+        if not any(error.get("values") for error in errors):
+            continue
+        result = {**record.result, "errors": [{**error, "values": []} for error in errors]}
+        ImportRecord.objects.filter(pk=record.pk).update(result=result, file_content=None)
+        pruned += 1
+    ImportRecord.objects.filter(finished_at__lt=cutoff, file_content__isnull=False).update(file_content=None)
+    return pruned
+
+
 def _check_owner(user, record: ImportRecord) -> None:
     if record.user_id != user.pk:
         raise PermissionDenied("只有上传该文件的用户本人可以确认或取消导入。")

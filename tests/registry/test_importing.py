@@ -288,6 +288,19 @@ def test_a_confirm_writes_only_what_its_preview_showed(client_a, tree):
     assert Region.objects.get(code="440309002003").name == "民治3社区"
 
 
+def test_a_neutralised_cell_of_the_error_report_imports_as_it_was_typed(client_a, tree):
+    upload(client_a, xlsx([["440309002004", "-民治4社区", "乡", "民治街道"]]))
+    report = b"".join(client_a.get(reverse("registry:import_error_report", args=[latest().pk])).streaming_content)
+    wb = load_workbook(io.BytesIO(report))
+    assert wb.active["B2"].value == "'-民治4社区"
+    wb.active["C2"] = "社区"
+    fixed = io.BytesIO()
+    wb.save(fixed)
+    upload(client_a, fixed.getvalue(), name="改正后.xlsx")
+    commit(client_a, latest())
+    assert Region.objects.get(code="440309002004").name == "-民治4社区"
+
+
 def test_the_error_report_can_be_corrected_and_imported(client_a, tree):
     upload(client_a, xlsx([["440309002004", "民治4社区", "乡", "民治街道"]]))
     record = latest()

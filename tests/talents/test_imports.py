@@ -439,6 +439,27 @@ def test_the_cells_of_bad_rows_are_kept_with_personal_data_masked(client_a, tree
     assert bad_id not in str(list(report.active.values))
 
 
+def test_the_cells_of_bad_rows_are_dropped_after_the_retention_period(client_a, tree, specialties):
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+
+    record = upload(client_a, KEY, xlsx(KEY, [person_row(身份证号=wrong_check(ID_WANG))]))
+    client_a.post(reverse("registry:import_cancel", args=[record.pk]))  # the import ends
+    record.refresh_from_db()
+    assert record.finished_at is not None
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=89)):
+        call_command("prune_import_records", stdout=io.StringIO())
+    record.refresh_from_db()
+    assert record.result["errors"][0]["values"]  # within the period: kept for the error report
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=91)):
+        call_command("prune_import_records", stdout=io.StringIO())
+    record.refresh_from_db()
+    [error] = record.result["errors"]
+    assert error["values"] == [] and error["problems"]  # the reasons stay
+
+
 # ---- the button, the declaration ----------------------------------------------------------------
 
 
