@@ -9,6 +9,14 @@ class OrganizationKind(models.TextChoices):
     SERVICE_INSTITUTION = "service_institution", "社会服务机构（民办非企业单位）"
 
 
+# The 机构类别码 (2nd character of the 统一社会信用代码) 民政 gives each kind, GB 32100-2015 附录A.
+CREDIT_CODE_CATEGORY = {
+    OrganizationKind.SOCIAL_GROUP: "1",
+    OrganizationKind.SERVICE_INSTITUTION: "2",
+    OrganizationKind.FOUNDATION: "3",
+}
+
+
 class OrganizationStatus(models.TextChoices):
     NORMAL = "normal", "正常"
     DEREGISTERED = "deregistered", "注销"

@@ -219,7 +219,7 @@ PARTY_ORGANIZATION_SPEC = register(
                 "organizations",
                 ManyRef(Organization, to_field="credit_code", label="统一社会信用代码"),
                 example=EXAMPLE_CREDIT_CODE,
-                help="只有联合党支部可以覆盖多家社会组织。留空表示不覆盖任何社会组织。",
+                help="只有联合党支部可以覆盖多家社会组织。留空表示不修改（新增时不覆盖）；填“（清空）”表示不再覆盖任何社会组织。",
             ),
             Column("书记", "secretary", example="李强"),
             Column("党员人数", "member_count", example=5),

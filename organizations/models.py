@@ -11,9 +11,10 @@ from registry.history import track_history
 from registry.models import DictionaryItem, Region, TimeStampedModel
 from registry.scoping import RegionScopedManager, RegionScopedQuerySet
 from registry.search import pinyin_initials
-from registry.validators import normalize_code, validate_credit_code, validate_mobile
+from registry.validators import normalize_code, validate_credit_code, validate_credit_code_issuer, validate_mobile
 
 from .choices import (
+    CREDIT_CODE_CATEGORY,
     HonourLevel,
     LiaisonRole,
     OrganizationKind,
@@ -121,16 +122,30 @@ class Organization(TimeStampedModel):
     def clean(self):
         # normalized before the uniqueness check, so "9144…t" finds the stored "9144…T"
         self.credit_code = normalize_code(self.credit_code)
+        # every rule is checked and all problems reported at once: a form or an import row is fixed in one go
+        errors = {}
         if self.region_id and self.region.level not in ("street", "community"):
-            raise ValidationError({"region": "社会组织的所属区域应为街道或社区。"})
+            errors["region"] = "社会组织的所属区域应为街道或社区。"
         if self.rating and not self.rating_year:
-            raise ValidationError({"rating_year": "填写了评估等级时，请同时填写评估年度。"})
+            errors["rating_year"] = "填写了评估等级时，请同时填写评估年度。"
         if self.honour_level and not self.honour_year:
-            raise ValidationError({"honour_year": "填写了示范性社会组织级别时，请同时填写认定年度。"})
+            errors["honour_year"] = "填写了示范性社会组织级别时，请同时填写认定年度。"
         if self.contact_phone and self.contact_phone.startswith("1"):
-            validate_mobile_field(self.contact_phone, "contact_phone")
+            try:
+                validate_mobile(self.contact_phone)
+            except ValidationError as error:
+                errors["contact_phone"] = error.messages
         if self.registration_date and self.registration_date > timezone.localdate():
-            raise ValidationError({"registration_date": "登记日期不能晚于今天。"})
+            errors["registration_date"] = "登记日期不能晚于今天。"
+        if self.credit_code and self.kind in CREDIT_CODE_CATEGORY:
+            try:
+                validate_credit_code_issuer(
+                    self.credit_code, category=CREDIT_CODE_CATEGORY[self.kind], kind_label=self.get_kind_display()
+                )
+            except ValidationError as error:
+                errors["credit_code"] = error.messages
+        if errors:
+            raise ValidationError(errors)
 
 
 def validate_mobile_field(value, field):
@@ -241,18 +256,24 @@ class PartyOrganization(TimeStampedModel):
         return self.name
 
     def clean(self):
+        errors = {}
         if self.tier != PartyOrgTier.DISTRICT and not self.parent_id:
-            raise ValidationError({"parent": "除区社会组织党委外，党组织应有上级党组织。"})
+            errors["parent"] = "除区社会组织党委外，党组织应有上级党组织。"
         if self.tier == PartyOrgTier.DISTRICT and self.parent_id:
-            raise ValidationError({"parent": "区社会组织党委是最上级，不能有上级党组织。"})
+            errors["parent"] = "区社会组织党委是最上级，不能有上级党组织。"
         if self.tier == PartyOrgTier.SECTOR and not self.industry_id:
-            raise ValidationError({"industry": "行业党组织（条）请选择所属行业。"})
-        if self.pk and self.parent_id:
+            errors["industry"] = "行业党组织（条）请选择所属行业。"
+        if self.founded_date and self.founded_date > timezone.localdate():
+            errors["founded_date"] = "成立日期不能晚于今天。"
+        if self.pk and self.parent_id and "parent" not in errors:
             node = self.parent
             while node is not None:
                 if node.pk == self.pk:
-                    raise ValidationError({"parent": "上级党组织不能是其自身或其下级。"})
+                    errors["parent"] = "上级党组织不能是其自身或其下级。"
+                    break
                 node = node.parent
+        if errors:
+            raise ValidationError(errors)
 
 
 @track_history()

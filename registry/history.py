@@ -4,22 +4,12 @@ Triggers catch every write — save(), create(), bulk and queryset.update() — 
 HistoryContextMiddleware attaches who did it, from which page and address.
 """
 
-import pghistory
 from django.db import models
 
 from registry.personal import mask_value, personal_fields
+from registry.tracking import track_history  # noqa: F401  (the apps' models import it from here)
 
 TRACKED_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
-
-
-def track_history(*, exclude: list[str] | None = None):
-    """Class decorator: keep an event row for every insert, update and delete of the model."""
-    return pghistory.track(
-        pghistory.InsertEvent("insert"),
-        pghistory.UpdateEvent("update"),
-        pghistory.DeleteEvent("delete"),
-        exclude=exclude,
-    )
 
 
 def _field_label(model, name: str) -> str:

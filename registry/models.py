@@ -11,8 +11,8 @@ from django.db.models.signals import class_prepared
 from django.utils.functional import cached_property
 
 from registry.choices import LEVEL_ORDER, AccessAction, RegionLevel, child_level
-from registry.history import track_history
 from registry.scoping import RegionScopedManager, RegionScopedQuerySet
+from registry.tracking import track_history
 
 
 class TimeStampedModel(models.Model):

@@ -1,20 +1,8 @@
-"""Background tasks of the registry core: validating and committing large Excel imports (manage.py db_worker)."""
+"""Background tasks of the registry core, where the worker and older queued rows look for them.
 
-from django.tasks import task
+They are defined in registry/importing/jobs.py beside the services they run.
+"""
 
-from registry.models import ImportRecord
-from registry.services import import_commit, import_validate
+from registry.importing.jobs import commit_import, validate_import
 
-
-@task()
-def validate_import(record_id: int) -> None:
-    record = ImportRecord.objects.filter(pk=record_id).select_related("user").first()
-    if record is not None:
-        import_validate(record=record)
-
-
-@task()
-def commit_import(record_id: int) -> None:
-    record = ImportRecord.objects.filter(pk=record_id).select_related("user").first()
-    if record is not None:
-        import_commit(record=record)
+__all__ = ["commit_import", "validate_import"]

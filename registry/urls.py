@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/record/<int:pk>/status/", importing.import_record_status_view, name="import_record_status"),
     path("imports/record/<int:pk>/commit/", importing.import_commit_view, name="import_commit"),
     path("imports/record/<int:pk>/cancel/", importing.import_cancel_view, name="import_cancel"),
+    path("imports/record/<int:pk>/retry/", importing.import_retry_view, name="import_retry"),
     path("imports/record/<int:pk>/errors.xlsx", importing.import_error_report_view, name="import_error_report"),
     path("imports/<str:model_key>/", importing.import_upload_view, name="import_upload"),
     path("imports/<str:model_key>/template/", importing.import_template_view, name="import_template"),

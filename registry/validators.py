@@ -92,6 +92,47 @@ def validate_credit_code(value: str) -> None:
         )
 
 
+# GB 32100-2015 附录A: the 登记管理部门码 (1st character) and, for 民政 (5), the 机构类别码 (2nd).
+CREDIT_CODE_AUTHORITIES = {
+    "1": "机构编制",
+    "2": "外交",
+    "3": "司法行政",
+    "4": "文化",
+    "5": "民政",
+    "6": "旅游",
+    "7": "宗教",
+    "8": "工会",
+    "9": "工商（市场监管）",
+    "A": "中央军委改革和编制办公室",
+    "N": "农业",
+    "Y": "其他",
+}
+CIVIL_AFFAIRS_CATEGORIES = {"1": "社会团体", "2": "民办非企业单位（社会服务机构）", "3": "基金会", "9": "其他"}
+
+
+def validate_credit_code_issuer(value: str, *, category: str, kind_label: str) -> None:
+    """A well-formed code must also be one 民政 (5) issues for the organization's kind (category ``category``)."""
+    code = normalize_code(value)
+    if len(code) != 18:
+        return  # validate_credit_code reports the code itself
+    if code[0] != "5":
+        issuer = CREDIT_CODE_AUTHORITIES.get(code[0], "未知部门")
+        raise ValidationError(
+            "统一社会信用代码第1位是登记管理部门码：社会组织由民政部门登记，应为 5，实际为 %(actual)s（%(issuer)s），"
+            "这不是社会组织的代码。",
+            code="credit_code_authority",
+            params={"actual": code[0], "issuer": issuer},
+        )
+    if code[1] != category:
+        actual = CIVIL_AFFAIRS_CATEGORIES.get(code[1], "未知类别")
+        raise ValidationError(
+            "统一社会信用代码第2位是机构类别码：%(kind)s应为 %(expected)s，实际为 %(actual)s（%(label)s），"
+            "请核对组织类型或代码。",
+            code="credit_code_category",
+            params={"kind": kind_label, "expected": category, "actual": code[1], "label": actual},
+        )
+
+
 def id_number_check_char(first17: str) -> str:
     total = sum(int(ch) * w for ch, w in zip(first17, ID_NUMBER_WEIGHTS, strict=True))
     return ID_CHECK_CHARS[total % 11]
@@ -153,6 +194,9 @@ def validate_mobile(value: str) -> None:
 CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # what a multi-line text field keeps: tab, line feed, carriage return
 MULTILINE_ALLOWED = frozenset("\t\n\r")
+# the same characters escaped as Excel stores them (_x0007_): Excel and openpyxl turn them back into
+# control characters, so a cell or a field holding one is refused like the character itself
+ESCAPED_CONTROL_RE = re.compile(r"_x(?:000[0-8bBcCeEfF]|001[0-9a-fA-F]|007[fF])_")
 
 
 def control_character_names(value: str, *, multiline: bool = False) -> list[str]:
@@ -165,6 +209,7 @@ def control_character_names(value: str, *, multiline: bool = False) -> list[str]
         name = f"U+{ord(char):04X}"
         if name not in found:
             found.append(name)
+    found.extend(escaped for escaped in dict.fromkeys(ESCAPED_CONTROL_RE.findall(value)) if escaped not in found)
     return found
 
 

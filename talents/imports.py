@@ -198,7 +198,7 @@ REPRESENTATIVE_SPEC = register(
                 "specialties",
                 ManyRef(Specialty, to_field="name", label="专业特长名称", normalize=clean_text),
                 example="法律、心理",
-                help="「专业特长」字典中启用的名称，多个用“、”分隔；留空表示没有。",
+                help="「专业特长」字典中启用的名称，多个用“、”分隔；留空表示不修改（新增时没有）；填“（清空）”表示去掉全部。",
             ),
             Column(
                 "所属区域",

@@ -14,7 +14,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from registry import importing, services
+from registry import importing
+from registry.importing import jobs
 from registry.models import ImportRecord, ImportStatus
 from registry.personal import can_see_personal
 
@@ -60,7 +61,7 @@ def import_upload_view(request, model_key):
     spec = _spec_for(request.user, model_key)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        record = services.import_upload(user=request.user, spec=spec, upload=form.cleaned_data["file"])
+        record = jobs.import_upload(user=request.user, spec=spec, upload=form.cleaned_data["file"])
         if record.status != ImportStatus.FAILED:
             return redirect("registry:import_record", pk=record.pk)
         form.add_error("file", record.message)
@@ -87,9 +88,15 @@ def _list_url(spec: importing.ImportSpec | None) -> str | None:
         return None
 
 
-def _stalled(record: ImportRecord) -> bool:
-    """Queued work untouched for two minutes: most likely no task worker (manage.py db_worker) is running."""
-    return record.is_active and record.progress == 0 and timezone.now() - record.updated_at > STALLED_AFTER
+def _job_state(record: ImportRecord) -> dict:
+    """Where a background job stands: ended as failed if its worker died, else its place in the queue."""
+    jobs.import_detect_dead(record=record)
+    position = jobs.import_queue_position(record=record)
+    stalled = (
+        record.is_active and position is None and record.progress == 0
+        and timezone.now() - record.updated_at > STALLED_AFTER
+    )
+    return {"queue_position": position, "stalled": stalled}
 
 
 def _page(request, items: list, param: str):
@@ -99,6 +106,7 @@ def _page(request, items: list, param: str):
 @require_GET
 def import_record_view(request, pk):
     record = _record_for(request.user, pk)
+    job_state = _job_state(record)  # first: it may end a dead job as failed
     result = record.result or {}
     is_owner = record.user_id == request.user.pk
     spec = importing.get_spec(record.model_key)
@@ -115,7 +123,8 @@ def import_record_view(request, pk):
         "missing": result.get("missing", []),
         "sheet": result.get("sheet", ""),
         "writable_count": record.create_count + record.update_count,
-        "stalled": _stalled(record),
+        "can_retry": is_owner and record.status == ImportStatus.FAILED and record.file_content is not None,
+        **job_state,
         "page_title": f"导入记录 #{record.pk}",
     }
     return render(request, "registry/import_record.html", context)
@@ -125,7 +134,7 @@ def import_record_view(request, pk):
 def import_record_status_view(request, pk):
     """The progress fragment the record page polls; once the work is done the page reloads itself."""
     record = _record_for(request.user, pk)
-    response = render(request, "includes/import_progress.html", {"record": record, "stalled": _stalled(record)})
+    response = render(request, "includes/import_progress.html", {"record": record, **_job_state(record)})
     if not record.is_active:
         response["HX-Refresh"] = "true"
     return response
@@ -139,7 +148,7 @@ def import_commit_view(request, pk):
     except ValueError:
         confirmed = -1
     try:
-        services.import_request_commit(user=request.user, record=record, confirmed_errors=confirmed)
+        jobs.import_request_commit(user=request.user, record=record, confirmed_errors=confirmed)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("registry:import_record", pk=record.pk)
@@ -149,11 +158,21 @@ def import_commit_view(request, pk):
 def import_cancel_view(request, pk):
     record = _record_for(request.user, pk)
     try:
-        services.import_cancel(user=request.user, record=record)
+        jobs.import_cancel(user=request.user, record=record)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.info(request, "已取消本次导入，未写入任何数据。")
+    return redirect("registry:import_record", pk=record.pk)
+
+
+@require_POST
+def import_retry_view(request, pk):
+    record = _record_for(request.user, pk)
+    try:
+        jobs.import_retry(user=request.user, record=record)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
     return redirect("registry:import_record", pk=record.pk)
 
 
@@ -163,7 +182,7 @@ def import_error_report_view(request, pk):
     if not (record.result or {}).get("errors"):
         raise Http404("该导入没有错误行。")
     stem = PurePath(record.file_name).stem or record.model_label
-    content = services.import_error_report(request=request, record=record)
+    content = jobs.import_error_report(request=request, record=record)
     return _xlsx_response(content, f"{stem}-错误报告.xlsx")
 
 

@@ -45,7 +45,7 @@ def test_import_organizations_from_the_list_page(login, live_server, tree, stree
         },
         {
             "名称": "深圳市龙华区民治长者服务中心",
-            "统一社会信用代码": valid_credit_code(802),
+            "统一社会信用代码": valid_credit_code(802, "1"),
             "组织类型": "社会团体",
             "所属区域": "民治街道",
             "行业类别": "养老服务",
@@ -54,7 +54,7 @@ def test_import_organizations_from_the_list_page(login, live_server, tree, stree
         },
         {  # a credit code with a wrong check character, a region of another street
             "名称": "深圳市龙华区错误示例协会",
-            "统一社会信用代码": valid_credit_code(803)[:17] + "0",
+            "统一社会信用代码": valid_credit_code(803, "1")[:17] + "0",
             "组织类型": "社会团体",
             "所属区域": "观澜1社区",
         },

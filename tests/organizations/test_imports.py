@@ -121,6 +121,7 @@ def test_good_rows_create_organizations_with_their_survey_and_history(client_a, 
             organization_row(1),
             organization_row(
                 2,
+                统一社会信用代码=valid_credit_code(502, "1"),  # a 社会团体's code: category 1
                 组织类型="社会团体",
                 所属区域="440309002",
                 行业类别="养老服务",
@@ -148,7 +149,7 @@ def test_good_rows_create_organizations_with_their_survey_and_history(client_a, 
     survey = AnnualSurvey.objects.get(organization=first)
     assert (survey.year, survey.staff_count, survey.party_member_count) == (2025, 12, 3)
     assert (survey.probationary_member_count, survey.mobile_party_member_count) == (1, 1)
-    second = Organization.objects.get(credit_code=code(2))
+    second = Organization.objects.get(credit_code=valid_credit_code(502, "1"))
     assert (second.kind, second.region, second.rating, second.rating_year, second.is_hub) == (
         "social_group",
         tree["street_a"],
@@ -617,3 +618,112 @@ def test_lists_without_an_import_have_no_button(client, tree, street_a_user):
 def test_the_upload_page_offers_the_template(client_a, tree):
     page = client_a.get(reverse("registry:import_upload", args=[ORGANIZATION])).content.decode()
     assert reverse("registry:import_template", args=[ORGANIZATION]) in page and "下载导入模板" in page
+
+
+# ---- blank cells and the clear marker -----------------------------------------------------------
+
+
+def test_a_blank_cell_leaves_the_stored_value_and_the_clear_marker_empties_it(client_a, tree, industries):
+    stored = OrganizationFactory(
+        credit_code=code(70), name="深圳市龙华区民治留空测试中心", region=tree["community_a1"], address="人民路1号"
+    )
+    row = organization_row(70, 名称=stored.name, 住所=None, 法定代表人=None, **NO_SURVEY)
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [row]))
+    assert record.error_count == 0, problems(record)
+    assert "住所" not in str(record.result["updates"])  # blank: not a change
+    commit(client_a, record)
+    stored.refresh_from_db()
+    assert stored.address == "人民路1号"
+
+    row = organization_row(70, 名称=stored.name, 住所="（清空）", **NO_SURVEY)
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [row]))
+    assert record.update_count == 1 and "住所" in str(record.result["updates"]), problems(record)
+    commit(client_a, record)
+    stored.refresh_from_db()
+    assert stored.address == ""
+
+    row = organization_row(70, 名称="（清空）", **NO_SURVEY)
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [row]))
+    assert problems(record) == {2: ["A列（名称）：此列不能用（清空）清空。"]}
+
+
+def test_the_template_names_the_clear_marker(client_a, tree, industries):
+    response = client_a.get(reverse("registry:import_template", args=[ORGANIZATION]))
+    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    lines = [row[0] for row in wb[importing.INSTRUCTIONS_SHEET].iter_rows(values_only=True) if row[0]]
+    assert any("空白单元格表示不修改" in line and "“（清空）”" in line for line in lines)
+
+
+# ---- every problem at once; codes and dates the rules refuse -----------------------------------
+
+
+def enterprise_code(n: int) -> str:
+    """A well-formed code an enterprise gets from 市场监管 (9) — not a social organization's."""
+    from registry.validators import credit_code_check_char
+
+    first17 = f"91440309MA{n:07d}"
+    return first17 + credit_code_check_char(first17)
+
+
+def test_every_problem_of_a_row_is_reported_in_one_upload(client_a, tree, industries):
+    row = organization_row(
+        80,
+        统一社会信用代码=enterprise_code(80),  # a valid code, but not one 民政 gives
+        登记日期="2019-02-30",  # a bad cell
+        评估等级="5A",  # a rating without its year
+        示范性社会组织="市级",  # an honour without its year
+        正式党员数=1,
+        流动党员数=2,  # the survey's own rule
+    )
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [row]))
+    found = [reason.split("：")[0] for reason in problems(record)[2]]
+    assert sorted(found) == sorted(
+        ["H列（登记日期）", "B列（统一社会信用代码）", "N列（评估年度）", "P列（示范性认定年度）", "Z列（流动党员数）"]
+    ), problems(record)
+
+
+@pytest.mark.parametrize(
+    ("credit_code", "kind", "message"),
+    [
+        (enterprise_code(81), "社会服务机构", "应为 5，实际为 9（工商（市场监管））"),
+        (valid_credit_code(582, "1"), "社会服务机构", "应为 2，实际为 1（社会团体）"),
+        (valid_credit_code(583, "2"), "基金会", "基金会应为 3，实际为 2"),
+        (valid_credit_code(584, "3"), "社会团体", "社会团体应为 1，实际为 3（基金会）"),
+    ],
+)
+def test_a_credit_code_of_another_issuer_or_category_is_refused(client_a, tree, industries, credit_code, kind, message):
+    row = organization_row(81, 统一社会信用代码=credit_code, 组织类型=kind)
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [row]))
+    assert record.error_count == 1
+    [reason] = problems(record)[2]
+    assert reason.startswith("B列（统一社会信用代码）：") and message in reason
+    # the model's rule, so the forms and the API refuse it as well
+    kinds = {"社会服务机构": "service_institution", "基金会": "foundation", "社会团体": "social_group"}
+    organization = OrganizationFactory.build(credit_code=credit_code, kind=kinds[kind], region=tree["community_a1"])
+    with pytest.raises(ValidationError) as refused:
+        organization.full_clean(exclude=["industry"])
+    assert message in " ".join(refused.value.message_dict["credit_code"])
+
+
+def test_a_party_organization_founded_in_the_future_is_refused(client, district_admin, tree):
+    import time_machine
+
+    root = PartyOrganizationFactory(
+        name="中共龙华区社会组织委员会", kind="committee", tier="district", region=tree["district"]
+    )
+    client.force_login(district_admin)
+    row = {
+        "党组织名称": "未来支部",
+        "上级党组织": root.name,
+        "组织类型": "党支部",
+        "层级": "N",
+        "所属区域": "民治街道",
+        "成立日期": "2026-07-02",
+    }
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=datetime.UTC)):
+        record = upload(client, PARTY, xlsx(PARTY, [row]))
+        assert problems(record)[2] == ["J列（成立日期）：成立日期不能晚于今天。"]
+    with time_machine.travel(datetime.datetime(2026, 7, 3, 10, tzinfo=datetime.UTC)):
+        client.force_login(district_admin)  # two days later: a new session
+        record = upload(client, PARTY, xlsx(PARTY, [row]))
+        assert record.error_count == 0, problems(record)

@@ -77,11 +77,11 @@ def test_a_checked_bulk_write_still_refuses_a_record_outside_the_scope_at_its_en
 
     from organizations.services import organization_create
 
-    data = {"name": "观澜的组织", "credit_code": valid_credit_code(8), "kind": "social_group"}
+    data = {"name": "观澜的组织", "credit_code": valid_credit_code(8, "1"), "kind": "social_group"}
     with pytest.raises(PermissionDenied) as caught, transaction.atomic(), checked_bulk_write(street_a_user):
         organization_create(user=street_a_user, data={**data, "region": tree["community_a1"]})
         organization_create(
-            user=street_a_user, data={**data, "credit_code": valid_credit_code(9), "region": tree["community_b1"]}
+            user=street_a_user, data={**data, "credit_code": valid_credit_code(9, "1"), "region": tree["community_b1"]}
         )
     assert "1 条社会组织" in str(caught.value)
     assert not Organization.objects.exists()
@@ -95,7 +95,7 @@ def test_a_checked_bulk_write_leaves_foreign_keys_to_the_database(tree, district
 
     data = {
         "name": "春晖",
-        "credit_code": valid_credit_code(10),
+        "credit_code": valid_credit_code(10, "1"),
         "kind": "social_group",
         "region": tree["community_a1"],
     }

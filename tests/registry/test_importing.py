@@ -246,10 +246,59 @@ def test_nothing_is_written_before_commit_then_good_rows_commit_and_bad_rows_com
     assert rows[0] == (*HEADERS, "错误原因")
     assert [row[:4] for row in rows[1:]] == [
         ("440309002004", "民治4社区", "乡", "民治街道"),
-        ("=1+1", "公式社区", "社区", "观澜街道"),  # given back as text, not as a formula
+        ("'=1+1", "公式社区", "社区", "观澜街道"),  # neutralised as the list export does, not a formula
     ]
     assert rows[1][4].startswith("第3行：C列（层级）：“乡”不是可选值")
     assert "第5行" in rows[2][4] and "D列（上级区划代码）" in rows[2][4]
+
+
+@pytest.mark.parametrize("hostile", ["+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\t=1+1", "=HYPERLINK(\"x\")"])
+def test_the_error_report_neutralises_formulas_and_keeps_the_dropdowns(client_a, tree, hostile):
+    upload(client_a, xlsx([["440309002004", hostile, "乡", "民治街道"]]))
+    record = latest()
+    report = b"".join(client_a.get(reverse("registry:import_error_report", args=[record.pk])).streaming_content)
+    sheet = load_workbook(io.BytesIO(report)).active
+    cell = sheet["B2"]
+    assert cell.data_type == "s" and cell.value == "'" + hostile
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    dropdowns = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert "社区/村/嘎查" in dropdowns["C2"]  # 层级 gets the template's dropdown back
+
+
+def test_a_confirm_writes_only_what_its_preview_showed(client_a, tree):
+    rows = [["440309002003", "民治3社区", "社区", "民治街道"], ["440309002004", "民治4社区", "社区", "民治街道"]]
+    upload(client_a, xlsx(rows))
+    record = latest()
+    assert (record.create_count, record.update_count) == (2, 0)
+    # meanwhile someone else's import creates the same two regions under other names
+    for code, name in [("440309002003", "别人的3社区"), ("440309002004", "别人的4社区")]:
+        Region.objects.create(code=code, name=name, level="community", parent=tree["street_a"])
+    before = region_snapshot()
+
+    commit(client_a, record)
+    record.refresh_from_db()
+    assert region_snapshot() == before  # nothing silently updated
+    assert record.status == ImportStatus.PENDING
+    assert record.message.startswith("预览之后数据已变化，请重新预览（第2行预览时为“新增”，现在为“更新”")
+    assert (record.create_count, record.update_count) == (0, 2)  # the new preview
+    page = client_a.get(reverse("registry:import_record", args=[record.pk])).content.decode()
+    assert "预览之后数据已变化，请重新预览" in page and "别人的3社区" in page
+
+    commit(client_a, record)  # confirmed again, after seeing the new preview
+    assert Region.objects.get(code="440309002003").name == "民治3社区"
+
+
+def test_a_neutralised_cell_of_the_error_report_imports_as_it_was_typed(client_a, tree):
+    upload(client_a, xlsx([["440309002004", "-民治4社区", "乡", "民治街道"]]))
+    report = b"".join(client_a.get(reverse("registry:import_error_report", args=[latest().pk])).streaming_content)
+    wb = load_workbook(io.BytesIO(report))
+    assert wb.active["B2"].value == "'-民治4社区"
+    wb.active["C2"] = "社区"
+    fixed = io.BytesIO()
+    wb.save(fixed)
+    upload(client_a, fixed.getvalue(), name="改正后.xlsx")
+    commit(client_a, latest())
+    assert Region.objects.get(code="440309002004").name == "-民治4社区"
 
 
 def test_the_error_report_can_be_corrected_and_imported(client_a, tree):
@@ -540,8 +589,9 @@ def test_data_changed_after_the_preview_refuses_the_commit(client_a, tree):
     RegionFactory(code="440309002099", name="民治4社区", level="community", parent=tree["street_a"])
     commit(client_a, record)
     record.refresh_from_db()
-    assert record.status == ImportStatus.FAILED
-    assert "预览之后数据已发生变化" in record.message and "第3行" in record.message
+    assert record.status == ImportStatus.PENDING  # previewed again, to be confirmed again
+    assert record.message.startswith("预览之后数据已变化，请重新预览") and "第3行" in record.message
+    assert (record.create_count, record.error_count) == (1, 1)
     assert not Region.objects.filter(code="440309002003").exists()
 
 
@@ -554,3 +604,70 @@ def test_import_records_are_read_only_in_the_admin(client, client_a, tree, super
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
     assert client.get(reverse("admin:registry_importrecord_add")).status_code == 403
+
+
+# ---- the file itself is treated as hostile -----------------------------------------------------
+
+
+def _refusal(client, content: bytes) -> str:
+    upload(client, content)
+    record = latest()
+    assert record.status == ImportStatus.FAILED and record.result == {} and record.total_rows == 0
+    return record.message
+
+
+def _saved(wb) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_two_sheets_matching_is_refused(client_a, tree):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "行政区划"
+    wb.active.append(HEADERS)
+    other = wb.create_sheet("副本")
+    other.append(HEADERS)
+    assert "有2个工作表（「行政区划」、「副本」）都有「行政区划」的表头" in _refusal(client_a, _saved(wb))
+
+
+def test_merged_header_cells_and_formulas_are_refused(client_a, tree):
+    wb = load_workbook(io.BytesIO(xlsx([["440309002003", "民治3社区", "社区", "民治街道"]])))
+    wb.active.merge_cells("A1:B1")
+    assert "表头有合并单元格（A1:B1）" in _refusal(client_a, _saved(wb))
+
+    wb = load_workbook(io.BytesIO(xlsx([["440309002003", "民治3社区", "社区", "民治街道"]])))
+    wb.active["B2"] = '=CONCATENATE("民治","3社区")'
+    assert "工作表中有公式" in _refusal(client_a, _saved(wb))
+    assert not Region.objects.filter(code="440309002003").exists()
+
+
+def test_huge_dimensions_and_zip_bombs_are_refused_before_any_row_is_read(client_a, tree):
+    import zipfile
+
+    content = xlsx([["440309002003", "民治3社区", "社区", "民治街道"]])
+    source = zipfile.ZipFile(io.BytesIO(content))
+    parts = {name: source.read(name) for name in source.namelist()}
+
+    def package(parts: dict) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, data in parts.items():
+                target.writestr(name, data)
+        return buffer.getvalue()
+
+    # the same sheet claiming a million rows
+    sheet = parts["xl/worksheets/sheet1.xml"].replace(b'<dimension ref="A1:D2" />', b'<dimension ref="A1:D1048576" />')
+    message = _refusal(client_a, package({**parts, "xl/worksheets/sheet1.xml": sheet}))
+    assert "范围记录为 1048575 行、4 列，超过 100000 行" in message
+    # 50 MB of zeros packed into a few KB
+    buffer = io.BytesIO(package({**parts, "xl/media/padding.bin": b"\0" * (50 * 1024 * 1024)}))
+    assert "文件结构异常" in _refusal(client_a, buffer.getvalue())
+
+
+def test_control_characters_in_cells_are_refused_like_in_forms(client_a, tree):
+    # openpyxl cannot hold a raw control character; Excel writes it escaped as _x0007_, which counts the same
+    upload(client_a, xlsx([["440309002003", "民治_x0007_3社区", "社区", "民治街道"]]))
+    assert problems(latest()) == {2: ["B列（名称）：内容含有不可见的控制字符（_x0007_），请删除后重新填写。"]}

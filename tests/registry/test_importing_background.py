@@ -38,7 +38,7 @@ def test_a_large_file_is_validated_and_committed_by_the_worker(client_a, tree, m
     # the request only queued the work
     assert record.status == ImportStatus.VALIDATING
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "registry.tasks.validate_import"
+    assert queued.task_path == "registry.importing.jobs.validate_import"
     assert record.task_id == str(queued.id)
     page = client_a.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 2s"' in page and "正在逐行校验" in page
@@ -112,11 +112,57 @@ def test_small_files_are_done_within_the_request(client_a, tree):
 
 @pytest.mark.django_db
 @override_settings(IMPORT_INLINE_MAX_ROWS=2)
-def test_a_queue_nobody_works_on_is_pointed_out(client_a, tree):
+def test_a_queued_job_shows_its_place_in_the_queue(client_a, tree):
     import datetime
 
     upload(client_a, xlsx(ROWS))
+    first = latest()
+    upload(client_a, xlsx(ROWS[:3]))
+    second = latest()
+    # waiting long does not make a queued job look dead: it is still waiting its turn
+    for record in (first, second):
+        ImportRecord.objects.filter(pk=record.pk).update(updated_at=record.updated_at - datetime.timedelta(hours=1))
+    assert "排在第 1 位" in status(client_a, first).content.decode()
+    page = status(client_a, second).content.decode()
+    assert "排在第 2 位（前面还有 1 个后台任务）" in page and "可能没有运行" not in page
+    second.refresh_from_db()
+    assert second.status == ImportStatus.VALIDATING
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(IMPORT_INLINE_MAX_ROWS=2)
+def test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried(client_a, tree):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    upload(client_a, xlsx(ROWS))
     record = latest()
-    assert "可能没有运行" not in status(client_a, record).content.decode()
-    ImportRecord.objects.filter(pk=record.pk).update(updated_at=record.updated_at - datetime.timedelta(minutes=3))
-    assert "db_worker" in status(client_a, record).content.decode()
+    run_worker()
+    record.refresh_from_db()
+    commit(client_a, record)
+    record.refresh_from_db()
+    # a worker took the commit and was killed at 41%: the database rolled its transaction back
+    started = timezone.now()
+    DBTaskResult.objects.filter(pk=record.task_id).update(status="RUNNING", started_at=started, worker_ids=["gone"])
+    ImportRecord.objects.filter(pk=record.pk).update(progress=41, updated_at=started)
+
+    with time_machine.travel(started + datetime.timedelta(minutes=9)):
+        assert "41%" in status(client_a, record).content.decode()  # within the heartbeat limit: still running
+    with time_machine.travel(started + datetime.timedelta(minutes=11)):
+        page = client_a.get(reverse("registry:import_record", args=[record.pk])).content.decode()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED
+    assert "已全部撤销，数据未作任何修改" in record.message and "已全部撤销，数据未作任何修改" in page
+    assert 'data-testid="import-retry"' in page
+    assert DBTaskResult.objects.get(pk=record.task_id).status == "FAILED"
+    assert not Region.objects.filter(code__in=[row[0] for row in ROWS]).exists()
+
+    client_a.post(reverse("registry:import_retry", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == ImportStatus.IMPORTING
+    run_worker()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.DONE, record.message
+    assert Region.objects.filter(code__in=[row[0] for row in ROWS]).count() == 5

@@ -240,7 +240,7 @@ def test_updates_list_each_change_and_mask_personal_data(probe_tables, street_a_
 
 def test_a_changed_verdict_at_commit_refuses_everything(probe_tables, street_a_user):
     content = sheet([good_row("P1"), good_row("P2", **{"人数": "x"})])
-    with pytest.raises(importing.ImportRefused, match="预览之后数据已发生变化"):
+    with pytest.raises(importing.ImportRefused, match="预览之后数据已变化，请重新预览"):
         importing.commit(SPEC, street_a_user, content, error_rows=set())
     assert Probe.objects.count() == 0
 

@@ -5,6 +5,7 @@ Every file is a real .xlsx built here with openpyxl and goes through the pages: 
 
 import datetime
 import io
+import json
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -423,6 +424,41 @@ def test_downloading_the_error_report_of_personal_columns_is_logged_as_an_export
     log = AccessLog.objects.get()
     assert (log.action, log.user.username, log.fields) == ("export", "street_a", "身份证号、手机号")
     assert log.detail["import_record"] == record.pk and log.detail["rows"] == 1
+
+
+def test_the_cells_of_bad_rows_are_kept_with_personal_data_masked(client_a, tree, specialties):
+    bad_id = wrong_check(ID_WANG)
+    record = upload(client_a, KEY, xlsx(KEY, [person_row(身份证号=bad_id, 手机号="13812340009", 专业特长="占星")]))
+    assert record.error_count == 1
+    stored = json.dumps(record.result, ensure_ascii=False)
+    assert bad_id not in stored and "13812340009" not in stored  # as the model declares: id_number, mobile
+    values = dict(zip(record.result["headers"], record.result["errors"][0]["values"], strict=False))
+    assert values["身份证号"] == mask_id_number(bad_id) and values["手机号"] == mask_mobile("13812340009")
+    assert values["姓名"] == "王丽"  # not personal: given back as typed
+    response = client_a.get(reverse("registry:import_error_report", args=[record.pk]))
+    report = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert bad_id not in str(list(report.active.values))
+
+
+def test_the_cells_of_bad_rows_are_dropped_after_the_retention_period(client_a, tree, specialties):
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+
+    record = upload(client_a, KEY, xlsx(KEY, [person_row(身份证号=wrong_check(ID_WANG))]))
+    client_a.post(reverse("registry:import_cancel", args=[record.pk]))  # the import ends
+    record.refresh_from_db()
+    assert record.finished_at is not None
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=89)):
+        call_command("prune_import_records", stdout=io.StringIO())
+    record.refresh_from_db()
+    assert record.result["errors"][0]["values"]  # within the period: kept for the error report
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=91)):
+        call_command("prune_import_records", stdout=io.StringIO())
+    record.refresh_from_db()
+    [error] = record.result["errors"]
+    assert error["values"] == [] and error["problems"]  # the reasons stay
 
 
 # ---- the button, the declaration ----------------------------------------------------------------

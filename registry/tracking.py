@@ -1,0 +1,18 @@
+"""How a model's changes are kept: the pghistory triggers every tracked model is decorated with.
+
+Apart from registry/history.py (which reads the events and needs the models) so that models.py can
+use it without importing its own reader.
+"""
+
+import pghistory
+
+
+def track_history(*, exclude: list[str] | None = None):
+    """Class decorator: keep an event row for every insert, update and delete of the model."""
+    return pghistory.track(
+        pghistory.InsertEvent("insert"),
+        pghistory.UpdateEvent("update"),
+        pghistory.DeleteEvent("delete"),
+        exclude=exclude,
+    )
+
