@@ -11,12 +11,18 @@ TRACKED_LABELS = {"insert": "新增", "update": "修改", "delete": "删除"}
 
 
 def track_history(*, exclude: list[str] | None = None):
-    """Class decorator: keep an event row for every insert, update and delete of the model."""
+    """Class decorator: keep an event row for every insert, update and delete of the model.
+
+    The event table is append-only in the database (a trigger refuses UPDATE and DELETE), so a
+    change history cannot be rewritten, not even with SQL. Nothing deletes events with their
+    record: the event's link to it is DO_NOTHING without a constraint.
+    """
     return pghistory.track(
         pghistory.InsertEvent("insert"),
         pghistory.UpdateEvent("update"),
         pghistory.DeleteEvent("delete"),
         exclude=exclude,
+        append_only=True,
     )
 
 
@@ -41,6 +47,33 @@ def _display_value(model, name: str, value):
     return value
 
 
+def _related_names(model, events) -> dict[str, dict]:
+    """{foreign-key field name: {id: the related record's name}} for every id the events mention.
+
+    One query per related model, however many events; a related record deleted since shows
+    as ``#id（已删除）``.
+    """
+    wanted: dict[str, set] = {}
+    for event in events:
+        for name, pair in (event.pgh_diff or {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except Exception:
+                continue
+            if field.many_to_one or field.one_to_one:
+                wanted.setdefault(name, set()).update(v for v in pair if v not in (None, ""))
+    names: dict[str, dict] = {}
+    for name, ids in wanted.items():
+        related = model._meta.get_field(name).related_model
+        found = {str(o.pk): str(o) for o in related._base_manager.filter(pk__in=ids)}
+        names[name] = {str(i): found.get(str(i), f"#{i}（已删除）") for i in ids}
+    return names
+
+
+def _related_display(names: dict, value):
+    return "（空）" if value in (None, "") else names.get(str(value), f"#{value}（已删除）")
+
+
 def history_for(obj, *, personal: dict[str, str] | None = None, clear: bool = False, limit: int = 200) -> list[dict]:
     """The events of one record, newest first, as rows ready for the 变更记录 table.
 
@@ -58,6 +91,7 @@ def history_for(obj, *, personal: dict[str, str] | None = None, clear: bool = Fa
     events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    related_names = _related_names(model, events)
     rows = []
     for event in events:
         context = event.pgh_context or {}
@@ -70,6 +104,9 @@ def history_for(obj, *, personal: dict[str, str] | None = None, clear: bool = Fa
                 mask = MASKERS[personal[name]]
                 before = mask(before) if before else "（空）"
                 after = mask(after) if after else "（空）"
+            elif name in related_names:
+                before = _related_display(related_names[name], before)
+                after = _related_display(related_names[name], after)
             else:
                 before = _display_value(model, name, before)
                 after = _display_value(model, name, after)

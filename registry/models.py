@@ -1,5 +1,6 @@
 """The shared core: regions, users with a region scope, the personal-data access log."""
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -218,6 +219,20 @@ class AccessLog(models.Model):
             ("export_data", "导出Excel"),
         ]
         indexes = [models.Index(fields=["user", "-created_at"], name="accesslog_user_time_idx")]
+        # Append-only in the database, so that nobody, not even with SQL, rewrites who saw what.
+        # The one update allowed is the link to a deleted account going to NULL (on_delete=SET_NULL);
+        # the username written beside it keeps who it was.
+        triggers = [
+            pgtrigger.Protect(name="accesslog_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="accesslog_no_update",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "NEW.user_id IS NOT NULL"
+                    " OR (to_jsonb(OLD.*) - 'user_id') IS DISTINCT FROM (to_jsonb(NEW.*) - 'user_id')"
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.username} {self.get_action_display()} {self.target_repr}"
