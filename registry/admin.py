@@ -149,12 +149,13 @@ class UserAdmin(DjangoUserAdmin, ScopedModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ScopedModelAdmin):
     list_display = ["created_at", "username", "action", "target_model", "target_repr", "fields", "ip_address"]
     list_filter = ["action", "target_model", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["username", "target_repr", "reason", "ip_address"]
     date_hierarchy = "created_at"
     formfield_overrides = {models.JSONField: {"disabled": True}}
+    list_select_related = ["user"]
 
     def has_add_permission(self, request):
         return False
