@@ -137,9 +137,21 @@ class ServiceModelAdmin(admin.ModelAdmin):
         for obj in queryset:
             self._delete(request, obj)
 
+    def _inline_writer(self, request, obj, model):
+        """The services an inline of ``model`` declares (create_service etc.), as an admin that writes with them."""
+        kinds = ("create_service", "update_service", "delete_service")
+        for inline in self.get_inline_instances(request, obj):
+            if inline.model is model and any(getattr(inline, kind, None) for kind in kinds):
+                writer = ServiceModelAdmin(model, self.admin_site)
+                for kind in kinds:
+                    setattr(writer, kind, getattr(inline, kind, None))
+                return writer
+        return None
+
     def save_formset(self, request, form, formset, change):
         """Inline rows go through the services of their own model's admin."""
-        model_admin = self.admin_site._registry.get(formset.model)
+        model_admin = self._inline_writer(request, form.instance, formset.model)
+        model_admin = model_admin or self.admin_site._registry.get(formset.model)
         if model_admin is None and hasattr(formset.model.objects, "visible_to"):
             model_admin = ServiceModelAdmin(formset.model, self.admin_site)  # no admin of its own: the generic path
         if not isinstance(model_admin, ServiceModelAdmin) or not model_admin._uses_services():

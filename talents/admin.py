@@ -99,6 +99,8 @@ class NominationInline(ScopedInline, admin.TabularInline):
 
 class MembershipInline(ScopedInline, admin.TabularInline):
     """A person's service groups."""
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
 
     model = Membership
     extra = 0
@@ -108,6 +110,8 @@ class MembershipInline(ScopedInline, admin.TabularInline):
 
 class MemberInline(ScopedInline, admin.TabularInline):
     """A group's members (of the user's scope)."""
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
 
     model = Membership
     extra = 0
@@ -284,6 +288,8 @@ class NominationAdmin(ScopedModelAdmin):
 
 
 class AttendanceInline(ScopedInline, admin.TabularInline):
+    create_service = staticmethod(services.attendance_create)
+    update_service = staticmethod(services.attendance_update)
     model = Attendance
     extra = 0
     autocomplete_fields = ["representative"]

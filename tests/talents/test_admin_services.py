@@ -114,3 +114,25 @@ def test_a_street_admin_cannot_delete_a_district_group_in_the_admin(client, tree
     )
     assert "未删除任何记录" in response.content.decode()
     assert ServiceGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_a_withdrawn_person_cannot_join_a_group_through_the_admin_inline(client, tree, district_admin, person_a):
+    from talents.models import Membership
+    from tests.factories import ServiceGroupFactory
+
+    group = ServiceGroupFactory(region=tree["district"])
+    Representative.objects.filter(pk=person_a.pk).update(status="withdrawn")
+    person_a.refresh_from_db()
+    client.force_login(district_admin)
+    rows = {
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-0-group": group.pk,
+        "memberships-0-role": "member",
+        "memberships-0-joined_on": "2025-01-01",
+    }
+    response = client.post(
+        reverse("admin:talents_representative_change", args=[person_a.pk]), _person_form(person_a, **rows)
+    )
+    assert response.status_code == 200
+    assert f"{person_a.name}已退出代表人士库，不能加入服务小组。" in response.content.decode()
+    assert not Membership.objects.exists()
