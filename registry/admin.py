@@ -1,14 +1,17 @@
 """Django admin for the registry core, and ScopedModelAdmin that every app's admin builds on."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from registry import services
 from registry.crud import scoped_create, scoped_delete, scoped_update
@@ -17,6 +20,7 @@ from registry.history import history_for
 from registry.models import AccessLog, ImportRecord, Region, User
 from registry.personal import can_see_personal
 from registry.roles import ROLE_NAMES
+from registry.scoping import user_is_unrestricted
 
 
 def _narrow(queryset, user):
@@ -62,6 +66,27 @@ def _add_errors(form, error: ValidationError) -> None:
             form.add_error(target, [message for item in errors for message in item.messages])
     else:
         form.add_error(None, error.messages)
+
+
+def _flatten(items):
+    for item in items:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def _outside_scope(user, objects) -> set[tuple[type, object]]:
+    """(model, pk) of those of ``objects`` the user may not see, in one query per model."""
+    by_model: dict[type, set] = {}
+    for obj in objects:
+        if hasattr(type(obj).objects, "visible_to"):
+            by_model.setdefault(type(obj), set()).add(obj.pk)
+    hidden = set()
+    for model, pks in by_model.items():
+        visible = set(model.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
+        hidden |= {(model, pk) for pk in pks - visible}
+    return hidden
 
 
 class ServiceModelAdmin(admin.ModelAdmin):
@@ -247,6 +272,41 @@ class ScopedModelAdmin(ServiceModelAdmin):
         if field is not None and hasattr(field, "queryset"):
             field.queryset = _narrow(field.queryset, request.user)
         return field
+
+    def get_deleted_objects(self, objs, request):
+        """Django's lists of what a delete takes along or is blocked by, with the records outside the
+        user's scope named only by their kind: a confirmation page must not reveal another street's people."""
+        if user_is_unrestricted(request.user):
+            return super().get_deleted_objects(objs, request)
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        nested = collector.nested()
+        hidden = _outside_scope(request.user, [*_flatten(nested), *collector.protected])
+        perms_needed = set()
+
+        def describe(obj):
+            opts = obj._meta
+            if (type(obj), obj.pk) in hidden:
+                return f"{capfirst(opts.verbose_name)}：（其他辖区的记录）"
+            model_admin = self.admin_site._registry.get(type(obj))
+            if model_admin is not None and not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+            except NoReverseMatch:
+                return f"{capfirst(opts.verbose_name)}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, str(obj))
+
+        def describe_all(items):
+            return [describe_all(item) if isinstance(item, list) else describe(item) for item in items]
+
+        to_delete = describe_all(nested)
+        protected = [describe(obj) for obj in collector.protected]
+        counts = {model._meta.verbose_name_plural: len(found) for model, found in collector.model_objs.items()}
+        return to_delete, counts, perms_needed, protected
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django's admin redirects with "may have been deleted"; outside the scope the

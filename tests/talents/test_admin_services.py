@@ -136,3 +136,22 @@ def test_a_withdrawn_person_cannot_join_a_group_through_the_admin_inline(client,
     assert response.status_code == 200
     assert f"{person_a.name}已退出代表人士库，不能加入服务小组。" in response.content.decode()
     assert not Membership.objects.exists()
+
+
+def test_the_delete_confirmation_does_not_name_another_streets_people(client, tree):
+    from tests.factories import UserFactory
+
+    organization = OrganizationFactory(region=tree["community_a1"], name="民治某协会")
+    RepresentativeFactory(region=tree["community_b1"], organization=organization, name="观澜某人")
+    RepresentativeFactory(region=tree["community_a1"], organization=organization, name="民治某人")
+    staff = UserFactory(username="street_a_admin", region=tree["street_a"], is_staff=True, role="区级管理员")
+    client.force_login(staff)
+    body = client.get(reverse("admin:organizations_organization_delete", args=[organization.pk])).content.decode()
+    assert "民治某人" in body and "代表人士：（其他辖区的记录）" in body
+    assert "观澜某人" not in body
+    response = client.post(
+        reverse("admin:organizations_organization_changelist"),
+        {"action": "delete_selected", "_selected_action": [organization.pk]},
+    )
+    assert "观澜某人" not in response.content.decode() and "民治某人" in response.content.decode()
+    assert Organization.objects.filter(pk=organization.pk).exists()
