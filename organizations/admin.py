@@ -49,6 +49,9 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.organization_create)
+    update_service = staticmethod(services.organization_update)
+    delete_service = staticmethod(services.organization_delete)
     list_display = ["name", "credit_code", "kind", "region", "industry", "status", "rating", "updated_at"]
     list_filter = ["kind", "status", "industry", "rating", "is_hub", "on_abnormal_list"]
     search_fields = ["name", "credit_code", "name_initials"]
@@ -60,6 +63,8 @@ class OrganizationAdmin(ScopedModelAdmin):
 
 @admin.register(AnnualSurvey)
 class AnnualSurveyAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.survey_create)
+    update_service = staticmethod(services.survey_update)
     list_display = ["organization", "year", "staff_count", "party_member_count", "mobile_party_member_count"]
     list_filter = ["year"]
     search_fields = ["organization__name", "organization__credit_code"]
@@ -87,6 +92,8 @@ class CoverageInline(admin.TabularInline):
 
 @admin.register(PartyOrganization)
 class PartyOrganizationAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.party_organization_create)
+    update_service = staticmethod(services.party_organization_update)
     list_display = ["name", "kind", "tier", "parent", "region", "secretary", "member_count"]
     list_filter = ["tier", "kind", "industry"]
     search_fields = ["name", "secretary"]
@@ -97,6 +104,8 @@ class PartyOrganizationAdmin(ScopedModelAdmin):
 
 @admin.register(Liaison)
 class LiaisonAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.liaison_create)
+    update_service = staticmethod(services.liaison_update)
     list_display = ["name", "work_unit", "post", "region", "is_party_member"]
     list_filter = ["is_party_member"]
     search_fields = ["name", "work_unit", "name_initials"]
@@ -107,6 +116,8 @@ class LiaisonAdmin(ScopedModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.assignment_create)
+    update_service = staticmethod(services.assignment_update)
     list_display = ["liaison", "role", "organization", "start_date", "end_date"]
     list_filter = ["role"]
     search_fields = ["liaison__name", "organization__name"]
@@ -117,6 +128,8 @@ class AssignmentAdmin(ScopedModelAdmin):
 
 @admin.register(Pairing)
 class PairingAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.pairing_create)
+    update_service = staticmethod(services.pairing_update)
     list_display = ["party_organization", "partner_name", "partner_kind", "since", "is_active"]
     list_filter = ["partner_kind", "is_active"]
     search_fields = ["partner_name", "party_organization__name"]
@@ -125,6 +138,8 @@ class PairingAdmin(ScopedModelAdmin):
 
 @admin.register(Venue)
 class VenueAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.venue_create)
+    update_service = staticmethod(services.venue_update)
     list_display = ["name", "kind", "level", "region", "operating_organization", "opened_date"]
     list_filter = ["kind", "level"]
     search_fields = ["name", "address"]

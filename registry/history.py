@@ -33,6 +33,33 @@ def _display_value(model, name: str, value):
     return value
 
 
+def _related_names(model, events) -> dict[str, dict]:
+    """{foreign-key field name: {id: the related record's name}} for every id the events mention.
+
+    One query per related model, however many events; a related record deleted since shows
+    as ``#id（已删除）``.
+    """
+    wanted: dict[str, set] = {}
+    for event in events:
+        for name, pair in (event.pgh_diff or {}).items():
+            try:
+                field = model._meta.get_field(name)
+            except Exception:
+                continue
+            if field.many_to_one or field.one_to_one:
+                wanted.setdefault(name, set()).update(v for v in pair if v not in (None, ""))
+    names: dict[str, dict] = {}
+    for name, ids in wanted.items():
+        related = model._meta.get_field(name).related_model
+        found = {str(o.pk): str(o) for o in related._base_manager.filter(pk__in=ids)}
+        names[name] = {str(i): found.get(str(i), f"#{i}（已删除）") for i in ids}
+    return names
+
+
+def _related_display(names: dict, value):
+    return "（空）" if value in (None, "") else names.get(str(value), f"#{value}（已删除）")
+
+
 def history_for(obj, *, limit: int = 200) -> list[dict]:
     """The events of one record, newest first, as rows ready for the 变更记录 table.
 
@@ -48,6 +75,7 @@ def history_for(obj, *, limit: int = 200) -> list[dict]:
     events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    related_names = _related_names(model, events)
     rows = []
     for event in events:
         context = event.pgh_context or {}
@@ -59,6 +87,9 @@ def history_for(obj, *, limit: int = 200) -> list[dict]:
             if name in personal:
                 before = mask_value(personal[name], before) or "（空）"
                 after = mask_value(personal[name], after) or "（空）"
+            elif name in related_names:
+                before = _related_display(related_names[name], before)
+                after = _related_display(related_names[name], after)
             else:
                 before = _display_value(model, name, before)
                 after = _display_value(model, name, after)

@@ -215,6 +215,35 @@ class User(AbstractUser):
         return [g.name for g in self.groups.all()]
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every row for an unrestricted user; otherwise the user's own rows, the rows about a record
+        inside the user's scope, and the rows of the accounts inside the user's region.
+
+        The one rule of the 访问日志 page and of the admin: a street's admin sees who revealed that
+        street's people (even from the district), never another street's reveals or their reasons.
+        Rows without a record (exports, searches) follow their account, as import records do.
+        """
+        from django.apps import apps
+        from django.db.models.functions import Cast
+
+        from registry.personal import personal_fields
+        from registry.scoping import user_is_unrestricted
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user_is_unrestricted(user):
+            return self.all()
+        condition = Q(user=user)
+        if user.region_id:
+            condition |= Q(user__region__path__startswith=user.region.path)
+        for model in apps.get_models():
+            if personal_fields(model) and hasattr(model.objects, "visible_to"):
+                inside = model.objects.visible_to(user).annotate(pk_text=Cast("pk", models.CharField()))
+                condition |= Q(target_model=model._meta.label, target_id__in=inside.values("pk_text"))
+        return self.filter(condition)
+
+
 class AccessLog(models.Model):
     """Who revealed or exported personal data, what, when, from where (PIPL)."""
 
@@ -234,6 +263,8 @@ class AccessLog(models.Model):
     path = models.CharField("页面", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = "个人信息访问日志"
         verbose_name_plural = "个人信息访问日志"
@@ -244,6 +275,20 @@ class AccessLog(models.Model):
             ("export_data", "导出Excel"),
         ]
         indexes = [models.Index(fields=["user", "-created_at"], name="accesslog_user_time_idx")]
+        # Append-only in the database, so that nobody, not even with SQL, rewrites who saw what.
+        # The one update allowed is the link to a deleted account going to NULL (on_delete=SET_NULL);
+        # the username written beside it keeps who it was.
+        triggers = [
+            pgtrigger.Protect(name="accesslog_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="accesslog_no_update",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "NEW.user_id IS NOT NULL"
+                    " OR (to_jsonb(OLD.*) - 'user_id') IS DISTINCT FROM (to_jsonb(NEW.*) - 'user_id')"
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.username} {self.get_action_display()} {self.target_repr}"

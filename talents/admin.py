@@ -96,6 +96,8 @@ class NominationInline(ScopedInline, admin.TabularInline):
 
 class MembershipInline(ScopedInline, admin.TabularInline):
     """A person's service groups."""
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
 
     model = Membership
     extra = 0
@@ -105,6 +107,8 @@ class MembershipInline(ScopedInline, admin.TabularInline):
 
 class MemberInline(ScopedInline, admin.TabularInline):
     """A group's members (of the user's scope)."""
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
 
     model = Membership
     extra = 0
@@ -158,6 +162,9 @@ def _status_action(to_status, level, description):
 
 @admin.register(Representative)
 class RepresentativeAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.representative_create)
+    update_service = staticmethod(services.representative_update)
+    delete_service = staticmethod(services.representative_delete)
     list_filter = ["status", "level", "political_affiliation", "stratum", "gender", "education", "discovery_channel"]
     search_fields = ["name", "name_initials", "organization_name", "organization__name"]
     autocomplete_fields = ["region", "organization"]
@@ -226,19 +233,12 @@ class RepresentativeAdmin(ScopedModelAdmin):
             return selectors.personal_search(request=request, queryset=queryset, term=search_term), False
         return super().get_search_results(request, queryset, search_term)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            # a new record starts through the service so that its first status change is written
-            data = {f: form.cleaned_data[f] for f in form.cleaned_data if f not in ("specialties",)}
-            created = services.representative_create(user=request.user, data=data)
-            obj.pk = created.pk
-            obj.refresh_from_db()
-            return
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.evaluation_create)
+    update_service = staticmethod(services.evaluation_update)
     list_display = [
         "representative",
         "year",
@@ -257,6 +257,8 @@ class EvaluationAdmin(ScopedModelAdmin):
 
 @admin.register(Nomination)
 class NominationAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.nomination_create)
+    update_service = staticmethod(services.nomination_update)
     form = NominationAdminForm
     list_display = ["representative", "kind", "level", "year", "body", "outcome", "term_end"]
     list_filter = ["kind", "level", "outcome", "year"]
@@ -266,6 +268,8 @@ class NominationAdmin(ScopedModelAdmin):
 
 
 class AttendanceInline(ScopedInline, admin.TabularInline):
+    create_service = staticmethod(services.attendance_create)
+    update_service = staticmethod(services.attendance_update)
     model = Attendance
     extra = 0
     autocomplete_fields = ["representative"]
@@ -273,6 +277,9 @@ class AttendanceInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Training)
 class TrainingAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.training_create)
+    update_service = staticmethod(services.training_update)
+    delete_service = staticmethod(services.training_delete)
     list_display = ["title", "held_on", "organizer", "hours", "region"]
     list_filter = ["organizer"]
     search_fields = ["title", "organizer", "location"]
@@ -283,6 +290,9 @@ class TrainingAdmin(ScopedModelAdmin):
 
 @admin.register(ServiceGroup)
 class ServiceGroupAdmin(ScopedModelAdmin):
+    create_service = staticmethod(services.service_group_create)
+    update_service = staticmethod(services.service_group_update)
+    delete_service = staticmethod(services.service_group_delete)
     list_display = ["name", "kind", "region", "founded_on"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -71,3 +71,33 @@ def test_user_history_never_keeps_the_password_hash(tree, street_a_user):
     street_a_user.save()
     for event in history_for(street_a_user):
         assert all(change["field"] != "密码" for change in event["changes"])
+
+
+def test_history_names_related_records_in_one_query_per_model(tree, django_assert_num_queries):
+    from tests.factories import IndustryFactory, OrganizationFactory
+
+    first, second = IndustryFactory(name="教育"), IndustryFactory(name="养老")
+    organization = OrganizationFactory(region=tree["community_a2"], industry=first)
+    for region, industry in ((tree["community_a1"], second), (tree["community_b1"], first), (tree["street_a"], second)):
+        organization.region, organization.industry = region, industry
+        organization.save()
+    # the events, then one query for the regions and one for the industries (no user: no user query)
+    with django_assert_num_queries(3):
+        events = history_for(organization)
+    region_changes = [c for e in events for c in e["changes"] if c["field"] == "所属区域"]
+    assert region_changes[-1] == {"field": "所属区域", "before": "民治2社区", "after": "民治1社区"}
+    assert region_changes[0] == {"field": "所属区域", "before": "观澜1社区", "after": "民治街道"}
+    assert {"field": "行业类别", "before": "教育", "after": "养老"} in events[-2]["changes"]
+
+
+def test_history_marks_a_deleted_related_record(tree):
+    from tests.factories import OrganizationFactory
+
+    gone = tree["community_a2"]
+    organization = OrganizationFactory(region=gone)
+    organization.region = tree["community_a1"]
+    organization.save()
+    gone_pk = gone.pk
+    gone.delete()
+    change = next(c for c in history_for(organization)[0]["changes"] if c["field"] == "所属区域")
+    assert change == {"field": "所属区域", "before": f"#{gone_pk}（已删除）", "after": "民治1社区"}

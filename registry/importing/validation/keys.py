@@ -174,7 +174,8 @@ class KeysMixin:
                 continue
             if isinstance(raw, str):
                 try:
-                    validate_no_control_characters(raw)
+                    # a cell may hold line breaks (a list of names, a multi-line remark); the column names the place
+                    validate_no_control_characters(raw, multiline=True)
                 except ValidationError as exc:
                     self._problem(outcome, column, "；".join(exc.messages))
                     continue
