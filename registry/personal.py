@@ -131,9 +131,11 @@ def record_access(
     detail: dict | None = None,
 ):
     """Write one AccessLog row: who revealed or exported which personal data, when, from where."""
-    from registry.middleware import client_ip
-    from registry.models import AccessLog
+    from django.apps import apps  # not registry.models: the log's queryset reads this module's declarations
 
+    from registry.middleware import client_ip
+
+    AccessLog = apps.get_model("registry", "AccessLog")
     user = request.user
     if target is not None:
         target_model = target_model or target._meta.label
