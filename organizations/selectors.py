@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from registry.models import Region
+from registry.permissions import is_unrestricted
 
 from .coverage import annotate_coverage
 from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
@@ -87,7 +88,7 @@ def organization_counts(*, user) -> dict:
 
 def scope_root(*, user) -> Region | None:
     """The region a coverage page starts from: the user's own, or the top of the tree."""
-    if getattr(user, "region_id", None) and not (user.is_superuser or user.all_regions):
+    if getattr(user, "region_id", None) and not is_unrestricted(user):
         return user.region
     return Region.objects.filter(parent__isnull=True).order_by("code").first()
 

@@ -13,13 +13,7 @@ from registry.history import history_for
 from registry.models import AccessLog, ImportRecord, Region, User
 from registry.personal import can_see_personal
 from registry.roles import ROLE_NAMES
-from registry.scoping import ensure_still_visible, user_is_unrestricted
-
-
-def _narrow(queryset, user):
-    if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(user)
-    return queryset
+from registry.scoping import ensure_still_visible, narrow_choices, user_is_unrestricted
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -34,7 +28,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
     personal_fields: dict[str, str] = {}
 
     def get_queryset(self, request):
-        return _narrow(super().get_queryset(request), request.user)
+        return narrow_choices(super().get_queryset(request), request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -52,13 +46,13 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
-            field.queryset = _narrow(field.queryset, request.user)
+            field.queryset = narrow_choices(field.queryset, request.user)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
-            field.queryset = _narrow(field.queryset, request.user)
+            field.queryset = narrow_choices(field.queryset, request.user)
         return field
 
     def save_model(self, request, obj, form, change):

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from registry.pagination import COUNT_CAP
 from registry.personal import can_see_personal
+from registry.scoping import narrow_choices, restrict
 from registry.tables import MASKERS
 
 
@@ -56,10 +57,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         for field in self.fields.values():
-            target = getattr(field, "child_relation", field)
-            queryset = getattr(target, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to"):
-                target.queryset = queryset.visible_to(user)
+            narrow_choices(field, user)
 
     @property
     def _user(self):
@@ -123,11 +121,18 @@ class ScopedViewSet(viewsets.ModelViewSet):
     pagination_class = CappedPagination
     table = None
 
+    # the permission each action needs of a row (DRF's ModelPermissions checks the model once)
+    action_permissions = {"update": "change", "partial_update": "change", "destroy": "delete"}
+
     def selector(self, *, user):
-        return self.queryset.model.objects.visible_to(user)
+        return restrict(self.queryset.model._default_manager.all(), user, "view")
 
     def get_queryset(self):
-        queryset = self.selector(user=self.request.user)
+        queryset = restrict(
+            self.selector(user=self.request.user),
+            self.request.user,
+            self.action_permissions.get(self.action, "view"),
+        )
         if self.table is not None:
             order, _ = self.table.ordering(self.request.query_params.get("sort"))
             queryset = queryset.order_by(*order)

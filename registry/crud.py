@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from registry.scoping import ensure_still_visible
+from registry.scoping import ACTION_LABELS, ensure_permitted, ensure_still_visible, has_model_permission
 
 
 class _BulkWrite:
@@ -20,6 +20,7 @@ class _BulkWrite:
     def __init__(self, user):
         self.user = user
         self.saved: dict[type, set] = {}
+        self.actions: set[tuple[type, str]] = set()
 
 
 _bulk = ContextVar("bulk_write", default=None)
@@ -42,6 +43,9 @@ def checked_bulk_write(user):
         yield
     finally:
         _bulk.reset(token)
+    for model, action in state.actions:
+        if not has_model_permission(user, model, action):
+            raise PermissionDenied(f"您没有{ACTION_LABELS[action]}“{model._meta.verbose_name}”的权限，操作已取消。")
     for model, pks in state.saved.items():
         visible = model.objects.visible_to(user).filter(pk__in=pks).count()
         if visible != len(pks):
@@ -56,6 +60,17 @@ def _full_clean(instance) -> None:
         return
     foreign_keys = [f.name for f in instance._meta.concrete_fields if f.is_relation and getattr(instance, f.attname)]
     instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+
+
+def _permitted(user, instance, action: str) -> None:
+    bulk = _bulk.get()
+    if bulk is None or bulk.user != user:
+        ensure_permitted(user, instance, action)
+        return
+    # the permission once per model at the end; an update's row still checked against the scope first
+    bulk.actions.add((type(instance), action))
+    if action != "add":
+        ensure_still_visible(user, instance)
 
 
 def _still_visible(user, instance) -> None:
@@ -82,6 +97,7 @@ def _split(model, data: dict) -> tuple[dict, dict]:
 def scoped_create(*, user, model, data: dict):
     plain, many = _split(model, data)
     instance = model(**plain)
+    _permitted(user, instance, "add")
     _full_clean(instance)
     instance.save()
     _set_many(instance, many)
@@ -92,7 +108,7 @@ def scoped_create(*, user, model, data: dict):
 @transaction.atomic
 def scoped_update(*, user, instance, data: dict):
     """Apply ``data``; returns the instance. Unchanged values are not re-saved."""
-    ensure_still_visible(user, instance)
+    _permitted(user, instance, "change")
     plain, many = _split(type(instance), data)
     changed = [name for name, value in plain.items() if getattr(instance, name) != value]
     for name in changed:
@@ -107,5 +123,5 @@ def scoped_update(*, user, instance, data: dict):
 
 @transaction.atomic
 def scoped_delete(*, user, instance) -> None:
-    ensure_still_visible(user, instance)
+    ensure_permitted(user, instance, "delete")
     instance.delete()

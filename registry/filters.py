@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from registry.choices import RegionLevel
 from registry.forms import RegionChoiceField
 from registry.models import Region
+from registry.scoping import narrow_choices
 from registry.search import pinyin_initials
 from registry.validators import normalize_code
 
@@ -50,9 +51,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
         for form_field in self.form.fields.values():
-            queryset = getattr(form_field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to"):
-                form_field.queryset = queryset.visible_to(user)
+            narrow_choices(form_field, user)
 
     def filter_search(self, queryset, name, value):
         term = (value or "").strip()

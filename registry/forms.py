@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from registry.choices import RegionLevel
 from registry.models import Region
+from registry.scoping import narrow_choices
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -80,9 +81,7 @@ class ScopedModelForm(forms.ModelForm):
         protect_personal_fields(self, self.personal_fields, user)
         blank_choices_read(self, BLANK_LABEL)
         for name, field in self.fields.items():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to"):
-                field.queryset = queryset.visible_to(user)
+            queryset = narrow_choices(field, user)
             if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
                 field.widget = DateInput()
             if name == "region" and queryset is not None and queryset.model is Region:

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 
 from registry.choices import LEVEL_ORDER, AccessAction, RegionLevel, child_level
 from registry.history import track_history
-from registry.scoping import RegionScopedManager, RegionScopedQuerySet
+from registry.scoping import OwnerScopedQuerySet, RegionScopedManager, RegionScopedQuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -208,6 +208,9 @@ class AccessLog(models.Model):
     path = models.CharField("页面", max_length=300, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
+    # an entry belongs to the account that wrote it: registry.scoping.owner_scope_condition
+    objects = OwnerScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "个人信息访问日志"
         verbose_name_plural = "个人信息访问日志"
@@ -232,25 +235,9 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class ImportRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Own records; all for unrestricted users; a district admin also sees those of users in their region.
-
-        An import record holds the uploaded rows (personal data included), so it follows the
-        uploader's scope rather than the rows': a district admin answers for the imports of
-        the staff inside the district, a street user sees only their own.
-        """
-        from registry.roles import DISTRICT_ADMIN
-        from registry.scoping import user_is_unrestricted
-
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user_is_unrestricted(user):
-            return self.all()
-        condition = Q(user=user)
-        if user.region_id and user.groups.filter(name=DISTRICT_ADMIN).exists():
-            condition |= Q(user__region__path__startswith=user.region.path)
-        return self.filter(condition)
+class ImportRecordQuerySet(OwnerScopedQuerySet):
+    """An import record holds the uploaded rows (personal data included), so it follows the
+    uploader's scope rather than the rows': registry.scoping.owner_scope_condition."""
 
 
 class ImportRecord(models.Model):

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from registry.admin import ScopedModelAdmin
 from registry.personal import can_see_personal, mask_id_number, mask_mobile
+from registry.scoping import narrow_choices
 
 from . import selectors, services
 from .choices import PoolLevel, PoolStatus
@@ -37,8 +38,7 @@ class ScopedInline:
     """An inline lists only the rows of the user's scope (a district training has attendees of every street)."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
+        return narrow_choices(super().get_queryset(request), request.user)
 
 
 class NominationAdminForm(forms.ModelForm):

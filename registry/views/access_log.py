@@ -2,30 +2,22 @@
 
 import django_filters
 from django.apps import apps
-from django.db.models import Q
 
 from registry.choices import AccessAction
 from registry.filters import ScopedFilterSet
 from registry.forms import DateInput
 from registry.models import AccessLog, User
-from registry.scoping import user_is_unrestricted
 from registry.tables import Column, Table
 from registry.views.generic import ObjectExportView, ObjectListView
 
 
 def access_log_list(*, user):
-    """Everything for an unrestricted user; otherwise the entries of the accounts inside the user's region.
+    """The entries the user answers for (registry.scoping.owner_scope_condition, as with import records).
 
     The access log is not a regional record: an entry belongs to the account that wrote it, so a
-    district admin answers for what the district's staff did (as with import records).
+    district admin answers for what the district's staff did.
     """
-    logs = AccessLog.objects.select_related("user")
-    if user_is_unrestricted(user):
-        return logs
-    condition = Q(user=user)
-    if getattr(user, "region_id", None):
-        condition |= Q(user__region__path__startswith=user.region.path)
-    return logs.filter(condition)
+    return AccessLog.objects.restrict(user, "view").select_related("user")
 
 
 def model_label(label: str) -> str:

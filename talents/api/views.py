@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from registry.api import ModelPermissions, ScopedViewSet, _as_drf_error
+from registry.scoping import scoped_prefetch
 
 from .. import selectors, services
 from ..filters import (
@@ -132,7 +133,9 @@ class TrainingViewSet(ScopedViewSet):
     delete_service = staticmethod(services.training_delete)
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("attendees")
+        # only the attendees the requester may see (others' names are their street's business), in one query
+        attendees = scoped_prefetch("attendees", user=self.request.user, queryset=Representative.objects.only("pk"))
+        return super().get_queryset().prefetch_related(attendees)
 
 
 class ServiceGroupViewSet(ScopedViewSet):
