@@ -11,6 +11,7 @@ from django.shortcuts import render
 from registry.forms import protect_personal_fields
 from registry.history import history_for
 from registry.models import AccessLog, ImportRecord, Region, User
+from registry.permissions import may_widen_scope
 from registry.personal import can_see_personal
 from registry.roles import ROLE_NAMES
 from registry.scoping import ensure_still_visible, narrow_choices, user_is_unrestricted
@@ -127,12 +128,12 @@ class UserAdmin(DjangoUserAdmin, ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["last_login", "date_joined"]
-        if not request.user.is_superuser:
+        if not may_widen_scope(request.user):
             fields += self.restricted_fields
         return fields
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
+        if db_field.name == "groups" and not may_widen_scope(request.user):
             kwargs["queryset"] = Group.objects.filter(name__in=ROLE_NAMES)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -19,6 +19,15 @@ def is_signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def holds(*permissions: str):
+    """A predicate: the user holds every one of these Django permissions (through a role or directly)."""
+
+    def check(user) -> bool:
+        return bool(is_signed_in(user) and user.has_perms(permissions))
+
+    return rules.predicate(check, name=f"holds({', '.join(permissions)})")
+
+
 @rules.predicate
 def is_unrestricted(user) -> bool:
     """Sees every region: a superuser, or an account an admin set to 不限区域."""
@@ -26,6 +35,9 @@ def is_unrestricted(user) -> bool:
 
 
 is_district_admin = is_signed_in & rules.is_group_member(DISTRICT_ADMIN)
+
+# grants what widens an account's reach (superuser, 不限区域, single permissions) and any group
+may_widen_scope = is_signed_in & rules.is_superuser
 
 
 @rules.predicate

@@ -36,6 +36,7 @@ from .forms import (
     TrainingForm,
 )
 from .models import Attendance, Evaluation, Membership, Nomination, Representative, ServiceGroup, Training
+from .permissions import may_merge_representatives
 from .tables import (
     ATTENDEE_TABLE,
     EVALUATION_TABLE,
@@ -440,7 +441,7 @@ def overview_view(request):
 def duplicates_view(request):
     _require(request.user, "talents.view_representative")
     pairs = selectors.duplicate_pairs(user=request.user)
-    can_merge = request.user.has_perms(["talents.change_representative", "talents.delete_representative"])
+    can_merge = may_merge_representatives(request.user)
     mobile = REPRESENTATIVE_TABLE.column("mobile")
     clear = can_see_personal(request.user)
     rows = [

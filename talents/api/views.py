@@ -22,6 +22,7 @@ from ..filters import (
     TrainingFilter,
 )
 from ..models import Evaluation, Membership, Nomination, Representative, ServiceGroup, Specialty, StatusChange, Training
+from ..permissions import may_change_status, may_view_pool
 from ..tables import EVALUATION_TABLE, NOMINATION_TABLE, REPRESENTATIVE_TABLE, SERVICE_GROUP_TABLE, TRAINING_TABLE
 from . import serializers
 
@@ -61,7 +62,7 @@ class RepresentativeViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         """变更入库状态（候选、入库、重点联系对象、退出）；退出时其所在服务小组同日结束。"""
-        if not request.user.has_perm("talents.change_representative"):
+        if not may_change_status(request.user):
             raise PermissionDenied("您没有变更入库状态的权限。")
         representative = self.get_object()
         payload = serializers.StatusChangeInputSerializer(data=request.data)
@@ -80,7 +81,7 @@ class ViewRepresentativePermission(permissions.BasePermission):
     """Reading the status history is part of reading the person."""
 
     def has_permission(self, request, view):
-        return request.user.has_perm("talents.view_representative")
+        return may_view_pool(request.user)
 
 
 class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):

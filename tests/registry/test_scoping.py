@@ -221,3 +221,23 @@ def test_named_rules(tree, street_a_user, district_admin, analyst, viewer):
     assert analyst.has_perm("registry.export") and not viewer.has_perm("registry.export")
     assert street_a_user.has_perm("registry.manage_level", street_training)
     assert not street_a_user.has_perm("registry.manage_level", district_training)
+
+
+def test_party_organizations_api_lists_only_the_covered_organizations_in_scope(client, tree, street_a_user):
+    from tests.factories import OrganizationFactory, PartyOrganizationFactory
+
+    mine = OrganizationFactory(region=tree["community_a1"])
+    theirs = OrganizationFactory(region=tree["community_b1"])
+    party = PartyOrganizationFactory(region=tree["street_a"], covers=[mine, theirs])
+    client.force_login(street_a_user)
+    listed = client.get("/api/v1/organizations/party-organizations/").json()["results"]
+    assert [row["organizations"] for row in listed if row["id"] == party.pk] == [[mine.pk]]
+
+
+def test_rules_of_the_pool_and_of_the_admin(tree, street_a_user, district_admin, superuser):
+    from registry.permissions import may_widen_scope
+    from talents.permissions import may_change_status, may_merge_representatives
+
+    assert may_merge_representatives(district_admin) and not may_merge_representatives(street_a_user)
+    assert may_change_status(street_a_user)
+    assert may_widen_scope(superuser) and not may_widen_scope(district_admin)
