@@ -167,7 +167,7 @@ class RepresentativeFormView(ObjectFormView):
     update_service = staticmethod(services.representative_update)
 
     def selector(self, *, user):
-        return Representative.objects.visible_to(user).active()
+        return Representative.objects.restrict(user).active()
 
 
 class RepresentativeDeleteView(ObjectDeleteView):

@@ -94,7 +94,7 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            StatusChange.objects.visible_to(self.request.user)
+            StatusChange.objects.restrict(self.request.user)
             .select_related("changed_by")
             .order_by("-changed_on", "-pk")
         )
