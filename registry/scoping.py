@@ -45,6 +45,24 @@ class RegionScopedQuerySet(models.QuerySet):
         clone._scoped_for = self._scoped_for
         return clone
 
+    # a combination keeps the mark only when both sides were scoped for the same user: an OR with an
+    # unscoped queryset must not let a later restrict() skip the scope
+    def __or__(self, other):
+        combined = super().__or__(other)
+        combined._scoped_for = self._scoped_for if self._scoped_for == other._scoped_for else None
+        return combined
+
+    def __xor__(self, other):
+        combined = super().__xor__(other)
+        combined._scoped_for = self._scoped_for if self._scoped_for == other._scoped_for else None
+        return combined
+
+    def _combinator_query(self, combinator, *other_qs, all=False):
+        combined = super()._combinator_query(combinator, *other_qs, all=all)
+        if any(other._scoped_for != self._scoped_for for other in other_qs):
+            combined._scoped_for = None
+        return combined
+
     def visible_to(self, user):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()

@@ -241,3 +241,15 @@ def test_rules_of_the_pool_and_of_the_admin(tree, street_a_user, district_admin,
     assert may_merge_representatives(district_admin) and not may_merge_representatives(street_a_user)
     assert may_change_status(street_a_user)
     assert may_widen_scope(superuser) and not may_widen_scope(district_admin)
+
+
+def test_restrict_still_scopes_a_scoped_queryset_combined_with_an_unscoped_one(tree, street_a_user):
+    from organizations.models import Organization
+    from tests.factories import OrganizationFactory
+
+    own = OrganizationFactory(region=tree["community_a1"])
+    OrganizationFactory(region=tree["community_b1"])
+    combined = Organization.objects.visible_to(street_a_user) | Organization.objects.all()
+    assert list(combined.restrict(street_a_user)) == [own]
+    unioned = Organization.objects.visible_to(street_a_user).union(Organization.objects.all())
+    assert unioned._scoped_for is None
