@@ -106,6 +106,7 @@ AUTH_USER_MODEL = "registry.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "rules.permissions.ObjectPermissionBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

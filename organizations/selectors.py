@@ -1,8 +1,9 @@
-"""Reads of the organizations app; each starts from visible_to(user)."""
+"""Reads of the organizations app; each starts from restrict(user): the view permission and the region scope."""
 
 from django.db.models import Count, Prefetch, Q
 
 from registry.models import Region
+from registry.permissions import is_unrestricted
 
 from .coverage import annotate_coverage
 from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
@@ -10,7 +11,7 @@ from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, Pa
 
 def organization_list(*, user):
     """Organizations with what the list shows: region, industry, latest survey and coverage flags."""
-    return annotate_coverage(Organization.objects.visible_to(user)).select_related("region__parent", "industry")
+    return annotate_coverage(Organization.objects.restrict(user)).select_related("region__parent", "industry")
 
 
 def organization_get(*, user, pk) -> Organization:
@@ -18,12 +19,12 @@ def organization_get(*, user, pk) -> Organization:
 
 
 def survey_list(*, user):
-    return AnnualSurvey.objects.visible_to(user).select_related("organization", "organization__region")
+    return AnnualSurvey.objects.restrict(user).select_related("organization", "organization__region")
 
 
 def party_organization_list(*, user):
     return (
-        PartyOrganization.objects.visible_to(user)
+        PartyOrganization.objects.restrict(user)
         .select_related("region__parent", "parent", "industry")
         .annotate(covered_count=Count("coverages", distinct=True), children_count=Count("children", distinct=True))
     )
@@ -47,22 +48,22 @@ def party_organization_tree(*, user) -> list[dict]:
 def liaison_list(*, user):
     active = Assignment.objects.active()
     return (
-        Liaison.objects.visible_to(user)
+        Liaison.objects.restrict(user)
         .select_related("region__parent")
         .annotate(active_count=Count("assignments", filter=Q(assignments__in=active), distinct=True))
     )
 
 
 def assignment_list(*, user):
-    return Assignment.objects.visible_to(user).select_related("liaison", "organization", "organization__region__parent")
+    return Assignment.objects.restrict(user).select_related("liaison", "organization", "organization__region__parent")
 
 
 def pairing_list(*, user):
-    return Pairing.objects.visible_to(user).select_related("party_organization")
+    return Pairing.objects.restrict(user).select_related("party_organization")
 
 
 def venue_list(*, user):
-    return Venue.objects.visible_to(user).select_related("region__parent", "operating_organization")
+    return Venue.objects.restrict(user).select_related("region__parent", "operating_organization")
 
 
 def organization_related(*, user, organization: Organization) -> dict:
@@ -76,7 +77,7 @@ def organization_related(*, user, organization: Organization) -> dict:
 
 
 def organization_counts(*, user) -> dict:
-    qs = Organization.objects.visible_to(user)
+    qs = Organization.objects.restrict(user)
     return qs.aggregate(
         total=Count("pk"),
         normal=Count("pk", filter=Q(status="normal")),
@@ -87,7 +88,7 @@ def organization_counts(*, user) -> dict:
 
 def scope_root(*, user) -> Region | None:
     """The region a coverage page starts from: the user's own, or the top of the tree."""
-    if getattr(user, "region_id", None) and not (user.is_superuser or user.all_regions):
+    if getattr(user, "region_id", None) and not is_unrestricted(user):
         return user.region
     return Region.objects.filter(parent__isnull=True).order_by("code").first()
 

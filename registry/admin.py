@@ -18,15 +18,10 @@ from registry.crud import scoped_create, scoped_delete, scoped_update
 from registry.forms import protect_personal_fields
 from registry.history import history_for
 from registry.models import AccessLog, ImportRecord, Region, User
+from registry.permissions import may_widen_scope
 from registry.personal import mask_value, personal_fields
 from registry.roles import ROLE_NAMES
-from registry.scoping import user_is_unrestricted
-
-
-def _narrow(queryset, user):
-    if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(user)
-    return queryset
+from registry.scoping import narrow_choices, user_is_unrestricted
 
 
 def _masked_display(name: str, kind: str):
@@ -258,7 +253,7 @@ class ScopedModelAdmin(ServiceModelAdmin):
             setattr(self, f"masked_{name}", admin.display(description=label)(_masked_display(name, kind)))
 
     def get_queryset(self, request):
-        return _narrow(super().get_queryset(request), request.user)
+        return narrow_choices(super().get_queryset(request), request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -284,13 +279,13 @@ class ScopedModelAdmin(ServiceModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
-            field.queryset = _narrow(field.queryset, request.user)
+            field.queryset = narrow_choices(field.queryset, request.user)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
-            field.queryset = _narrow(field.queryset, request.user)
+            field.queryset = narrow_choices(field.queryset, request.user)
         return field
 
     def get_deleted_objects(self, objs, request):
@@ -392,12 +387,12 @@ class UserAdmin(DjangoUserAdmin, ScopedModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["last_login", "date_joined"]
-        if not request.user.is_superuser:
+        if not may_widen_scope(request.user):
             fields += self.restricted_fields
         return fields
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
+        if db_field.name == "groups" and not may_widen_scope(request.user):
             kwargs["queryset"] = Group.objects.filter(name__in=ROLE_NAMES)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

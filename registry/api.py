@@ -14,6 +14,7 @@ from registry.choices import AccessAction
 from registry.conflicts import VERSION_FIELD, EditConflict, is_versioned
 from registry.pagination import COUNT_CAP
 from registry.personal import can_see_personal, mask_value, personal_fields, personal_labels, record_clear_values
+from registry.scoping import narrow_choices, restrict
 from registry.validators import validate_no_control_characters
 
 
@@ -62,10 +63,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         for field in self.fields.values():
-            target = getattr(field, "child_relation", field)
-            queryset = getattr(target, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to"):
-                target.queryset = queryset.visible_to(user)
+            narrow_choices(field, user)
             if isinstance(field, serializers.CharField) and not field.read_only:
                 field.validators.append(_control_character_check(field))
 
@@ -243,11 +241,18 @@ class ScopedViewSet(viewsets.ModelViewSet):
     table = None
     schema = VersionedSchema()
 
+    # the permission each action needs of a row (DRF's ModelPermissions checks the model once)
+    action_permissions = {"update": "change", "partial_update": "change", "destroy": "delete"}
+
     def selector(self, *, user):
-        return self.queryset.model.objects.visible_to(user)
+        return restrict(self.queryset.model._default_manager.all(), user, "view")
 
     def get_queryset(self):
-        queryset = self.selector(user=self.request.user)
+        queryset = restrict(
+            self.selector(user=self.request.user),
+            self.request.user,
+            self.action_permissions.get(self.action, "view"),
+        )
         if self.table is not None:
             order, _ = self.table.ordering(self.request.query_params.get("sort"))
             queryset = queryset.order_by(*order)

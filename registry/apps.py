@@ -1,5 +1,7 @@
 """The registry core app."""
 
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -13,6 +15,8 @@ class RegistryConfig(AppConfig):
         from registry.roles import sync_roles
 
         dashboard.register()
+        # the named rules that user.has_perm(...) answers through rules.permissions.ObjectPermissionBackend
+        import_module("registry.permissions")
 
         # after every app's permissions exist (django.contrib.auth's handler runs first)
         post_migrate.connect(sync_roles, dispatch_uid="registry.sync_roles")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 
 from registry.conflicts import VERSION_FIELD, EditConflict, is_versioned
-from registry.scoping import ensure_still_visible
+from registry.scoping import ACTION_LABELS, ensure_permitted, ensure_still_visible, has_model_permission
 
 
 class _BulkWrite:
@@ -22,6 +22,7 @@ class _BulkWrite:
     def __init__(self, user):
         self.user = user
         self.saved: dict[type, set] = {}
+        self.actions: set[tuple[type, str]] = set()
 
 
 _bulk = ContextVar("bulk_write", default=None)
@@ -44,6 +45,9 @@ def checked_bulk_write(user):
         yield
     finally:
         _bulk.reset(token)
+    for model, action in state.actions:
+        if not has_model_permission(user, model, action):
+            raise PermissionDenied(f"您没有{ACTION_LABELS[action]}“{model._meta.verbose_name}”的权限，操作已取消。")
     for model, pks in state.saved.items():
         visible = model.objects.visible_to(user).filter(pk__in=pks).count()
         if visible != len(pks):
@@ -58,6 +62,17 @@ def _full_clean(instance) -> None:
         return
     foreign_keys = [f.name for f in instance._meta.concrete_fields if f.is_relation and getattr(instance, f.attname)]
     instance.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+
+
+def _permitted(user, instance, action: str) -> None:
+    bulk = _bulk.get()
+    if bulk is None or bulk.user != user:
+        ensure_permitted(user, instance, action)
+        return
+    # the permission once per model at the end; an update's row still checked against the scope first
+    bulk.actions.add((type(instance), action))
+    if action != "add":
+        ensure_still_visible(user, instance)
 
 
 def _still_visible(user, instance) -> None:
@@ -84,6 +99,7 @@ def _split(model, data: dict) -> tuple[dict, dict]:
 def scoped_create(*, user, model, data: dict):
     plain, many = _split(model, data)
     instance = model(**plain)
+    _permitted(user, instance, "add")
     _full_clean(instance)
     instance.save()
     _set_many(instance, many)
@@ -118,7 +134,7 @@ def scoped_update(*, user, instance, data: dict, expected_version=_FROM_DATA):
     bulk and system writes (the Excel import, status transitions) that read the record in the
     same transaction. Every saved change raises the version by one.
     """
-    ensure_still_visible(user, instance)
+    _permitted(user, instance, "change")
     data = dict(data)
     posted = data.pop(VERSION_FIELD, None)
     expected = posted if expected_version is _FROM_DATA else expected_version
@@ -147,5 +163,5 @@ def scoped_update(*, user, instance, data: dict, expected_version=_FROM_DATA):
 
 @transaction.atomic
 def scoped_delete(*, user, instance) -> None:
-    ensure_still_visible(user, instance)
+    ensure_permitted(user, instance, "delete")
     instance.delete()

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from registry.choices import RegionLevel
 from registry.forms import RegionChoiceField, refuse_control_characters
 from registry.models import Region
+from registry.scoping import narrow_choices
 from registry.search import pinyin_initials
 from registry.validators import normalize_code
 
@@ -107,9 +108,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
         for name, form_field in self.form.fields.items():
-            queryset = getattr(form_field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to"):
-                form_field.queryset = queryset.visible_to(user)
+            narrow_choices(form_field, user)
             if isinstance(form_field, forms.CharField):
                 refuse_control_characters(form_field, form_field.label or name)
 

@@ -8,6 +8,7 @@ from registry.choices import RegionLevel
 from registry.conflicts import VERSION_FIELD, is_versioned
 from registry.models import Region
 from registry.personal import mask_value, personal_fields
+from registry.scoping import narrow_choices
 from registry.validators import validate_no_control_characters
 
 
@@ -94,9 +95,7 @@ class ScopedModelForm(forms.ModelForm):
         protect_personal_fields(self)
         blank_choices_read(self, BLANK_LABEL)
         for name, field in self.fields.items():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset, "visible_to"):
-                field.queryset = queryset.visible_to(user)
+            queryset = narrow_choices(field, user)
             if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
                 field.widget = DateInput()
             if isinstance(field, forms.CharField):

@@ -11,7 +11,12 @@ from django.db.models.signals import class_prepared
 from django.utils.functional import cached_property
 
 from registry.choices import LEVEL_ORDER, AccessAction, RegionLevel, child_level
-from registry.scoping import RegionScopedManager, RegionScopedQuerySet
+from registry.scoping import (
+    OwnerScopedQuerySet,
+    RegionScopedManager,
+    RegionScopedQuerySet,
+    owner_scope_condition,
+)
 from registry.tracking import track_history
 
 
@@ -215,10 +220,10 @@ class User(AbstractUser):
         return [g.name for g in self.groups.all()]
 
 
-class AccessLogQuerySet(models.QuerySet):
+class AccessLogQuerySet(OwnerScopedQuerySet):
     def visible_to(self, user):
-        """Every row for an unrestricted user; otherwise the user's own rows, the rows about a record
-        inside the user's scope, and the rows of the accounts inside the user's region.
+        """The owner rule of import records (registry.scoping.owner_scope_condition), widened to the rows
+        about a record inside the user's scope.
 
         The one rule of the 访问日志 page and of the admin: a street's admin sees who revealed that
         street's people (even from the district), never another street's reveals or their reasons.
@@ -228,15 +233,12 @@ class AccessLogQuerySet(models.QuerySet):
         from django.db.models.functions import Cast
 
         from registry.personal import personal_fields
-        from registry.scoping import user_is_unrestricted
 
+        condition = owner_scope_condition(user)
+        if condition is None:
+            return self.all()
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user_is_unrestricted(user):
-            return self.all()
-        condition = Q(user=user)
-        if user.region_id:
-            condition |= Q(user__region__path__startswith=user.region.path)
         for model in apps.get_models():
             if personal_fields(model) and hasattr(model.objects, "visible_to"):
                 inside = model.objects.visible_to(user).annotate(pk_text=Cast("pk", models.CharField()))
@@ -303,25 +305,9 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class ImportRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Own records; all for unrestricted users; a district admin also sees those of users in their region.
-
-        An import record holds the uploaded rows (personal data included), so it follows the
-        uploader's scope rather than the rows': a district admin answers for the imports of
-        the staff inside the district, a street user sees only their own.
-        """
-        from registry.roles import DISTRICT_ADMIN
-        from registry.scoping import user_is_unrestricted
-
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user_is_unrestricted(user):
-            return self.all()
-        condition = Q(user=user)
-        if user.region_id and user.groups.filter(name=DISTRICT_ADMIN).exists():
-            condition |= Q(user__region__path__startswith=user.region.path)
-        return self.filter(condition)
+class ImportRecordQuerySet(OwnerScopedQuerySet):
+    """An import record holds the uploaded rows (personal data included), so it follows the
+    uploader's scope rather than the rows': registry.scoping.owner_scope_condition."""
 
 
 class ImportRecord(models.Model):

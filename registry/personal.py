@@ -9,13 +9,17 @@ REVEAL_PERMISSION = "registry.reveal_personal_data"
 
 
 def can_see_personal(user) -> bool:
-    """Sees ID numbers and mobiles in clear everywhere (lists, exports, API)."""
-    return bool(user and user.is_authenticated and user.has_perm(PERSONAL_DATA_PERMISSION))
+    """Sees ID numbers and mobiles in clear everywhere (lists, exports, API): registry.permissions.may_see_personal."""
+    from registry.permissions import may_see_personal
+
+    return bool(may_see_personal(user))
 
 
 def can_reveal_personal(user) -> bool:
-    """May reveal one record's numbers at a time, giving a reason that is logged."""
-    return bool(user and user.is_authenticated and (user.has_perm(REVEAL_PERMISSION) or can_see_personal(user)))
+    """May reveal one record's numbers at a time, with a logged reason: registry.permissions.may_reveal_personal."""
+    from registry.permissions import may_reveal_personal
+
+    return bool(may_reveal_personal(user))
 
 
 def mask_id_number(value: str | None) -> str:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from registry.admin import ScopedModelAdmin
+from registry.scoping import narrow_choices
 
 from . import selectors, services
 from .choices import PoolLevel, PoolStatus
@@ -34,8 +35,7 @@ class ScopedInline:
     """An inline lists only the rows of the user's scope (a district training has attendees of every street)."""
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
+        return narrow_choices(super().get_queryset(request), request.user)
 
 
 class NominationAdminForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-"""Reads of the representative pool; each starts from visible_to(user)."""
+"""Reads of the representative pool; each starts from restrict(user): the view permission and the region scope."""
 
 import datetime
 import re
@@ -44,13 +44,13 @@ TRAINING_TARGET = 3  # sessions a year the department runs at least (and expects
 
 def representative_list(*, user):
     """Live records (not merged) with what the list shows."""
-    return Representative.objects.visible_to(user).active().select_related("region__parent", "organization")
+    return Representative.objects.restrict(user).active().select_related("region__parent", "organization")
 
 
 def representative_detail_queryset(*, user):
     """Merged records included: their page stays readable and points to the kept record."""
     return (
-        Representative.objects.visible_to(user)
+        Representative.objects.restrict(user)
         .select_related("region__parent", "organization", "merged_into")
         .prefetch_related("specialties")
     )
@@ -59,19 +59,19 @@ def representative_detail_queryset(*, user):
 def representative_related(*, user, representative: Representative) -> dict:
     """What a person's page lists below their details."""
     return {
-        "evaluations": Evaluation.objects.visible_to(user).filter(representative=representative).order_by("-year"),
-        "attendances": Attendance.objects.visible_to(user)
+        "evaluations": Evaluation.objects.restrict(user).filter(representative=representative).order_by("-year"),
+        "attendances": Attendance.objects.restrict(user)
         .filter(representative=representative)
         .select_related("training")
         .order_by("-training__held_on", "-pk"),
-        "nominations": Nomination.objects.visible_to(user)
+        "nominations": Nomination.objects.restrict(user)
         .filter(representative=representative)
         .order_by("-year", "-pk"),
-        "memberships": Membership.objects.visible_to(user)
+        "memberships": Membership.objects.restrict(user)
         .filter(representative=representative)
         .select_related("group")
         .order_by("left_on", "-joined_on", "pk"),
-        "status_changes": StatusChange.objects.visible_to(user)
+        "status_changes": StatusChange.objects.restrict(user)
         .filter(representative=representative)
         .select_related("changed_by")
         .order_by("-changed_on", "-pk"),
@@ -143,38 +143,38 @@ def personal_search(*, request, queryset, term: str):
 # ---- groups, trainings, evaluations, nominations ----
 def service_group_list(*, user):
     return (
-        ServiceGroup.objects.visible_to(user)
+        ServiceGroup.objects.restrict(user)
         .select_related("region__parent")
         .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True))
     )
 
 
 def membership_list(*, user):
-    return Membership.objects.visible_to(user).select_related(
+    return Membership.objects.restrict(user).select_related(
         "group", "representative__organization", "representative__region__parent"
     )
 
 
 def training_list(*, user):
     return (
-        Training.objects.visible_to(user)
+        Training.objects.restrict(user)
         .select_related("region__parent")
         .annotate(attendee_count=Count("attendances", distinct=True))
     )
 
 
 def attendance_list(*, user):
-    return Attendance.objects.visible_to(user).select_related(
+    return Attendance.objects.restrict(user).select_related(
         "training", "representative__organization", "representative__region__parent"
     )
 
 
 def evaluation_list(*, user):
-    return Evaluation.objects.visible_to(user).select_related("representative", "representative__region__parent")
+    return Evaluation.objects.restrict(user).select_related("representative", "representative__region__parent")
 
 
 def nomination_list(*, user):
-    return Nomination.objects.visible_to(user).select_related("representative", "representative__region__parent")
+    return Nomination.objects.restrict(user).select_related("representative", "representative__region__parent")
 
 
 # ---- 疑似重复 ----
@@ -199,7 +199,7 @@ def _same_organization(a: Representative, b: Representative) -> bool:
 def duplicate_pairs(*, user) -> list[DuplicatePair]:
     """Likely duplicates among the live records the user sees: same name and birth date and organization,
     or same name and mobile. Pairs someone confirmed to be different people are left out."""
-    base = Representative.objects.visible_to(user).active()
+    base = Representative.objects.restrict(user).active()
     repeated = base.order_by().values("name").annotate(n=Count("pk")).filter(n__gt=1).values("name")
     people = list(
         base.filter(name__in=repeated)
@@ -270,7 +270,7 @@ def area_counts(*, user, queryset) -> list[dict]:
     Two queries whatever the number of places: the regions, and the people grouped by their region.
     """
     regions = list(
-        Region.objects.visible_to(user).filter(level__in=(RegionLevel.STREET, RegionLevel.COMMUNITY)).order_by("path")
+        Region.objects.restrict(user).filter(level__in=(RegionLevel.STREET, RegionLevel.COMMUNITY)).order_by("path")
     )
     counts = {row["region"]: row["n"] for row in queryset.order_by().values("region").annotate(n=Count("pk"))}
     streets = [r for r in regions if r.level == RegionLevel.STREET]
@@ -286,7 +286,7 @@ def area_counts(*, user, queryset) -> list[dict]:
 
 def pool_status_counts(*, user) -> dict[str, int]:
     """Live records per pool status, in one query (the 工作台 panel: the dashboard's query budget is tight)."""
-    everyone = Representative.objects.visible_to(user).active()
+    everyone = Representative.objects.restrict(user).active()
     return dict(everyone.order_by().values_list("status").annotate(n=Count("pk")))
 
 
@@ -294,7 +294,7 @@ def pool_stats(*, user, year: int | None = None) -> dict:
     """The numbers of the 入库概况 page and the 工作台 panel."""
     today = timezone.localdate()
     year = year or today.year
-    everyone = Representative.objects.visible_to(user).active()
+    everyone = Representative.objects.restrict(user).active()
     in_pool = everyone.filter(status__in=IN_POOL)
     by_status = _counts(everyone, "status", PoolStatus.choices)
     status_count = {row["value"]: row["count"] for row in by_status}
@@ -303,7 +303,7 @@ def pool_stats(*, user, year: int | None = None) -> dict:
         unknown=Count("pk", filter=Q(birth_date__isnull=True)),
     )
     groups = list(
-        ServiceGroup.objects.visible_to(user)
+        ServiceGroup.objects.restrict(user)
         .annotate(
             members=Count(
                 "memberships",
@@ -313,8 +313,8 @@ def pool_stats(*, user, year: int | None = None) -> dict:
         )
         .order_by("kind", "name")
     )
-    trainings = Training.objects.visible_to(user).filter(held_on__year=year)
-    attendance = Attendance.objects.visible_to(user).filter(training__held_on__year=year)
+    trainings = Training.objects.restrict(user).filter(held_on__year=year)
+    attendance = Attendance.objects.restrict(user).filter(training__held_on__year=year)
     meeting_target = (
         in_pool.annotate(
             sessions=Count("attendances", filter=Q(attendances__training__held_on__year=year), distinct=True)
@@ -322,7 +322,7 @@ def pool_stats(*, user, year: int | None = None) -> dict:
         .filter(sessions__gte=TRAINING_TARGET)
         .count()
     )
-    roles = Nomination.objects.visible_to(user).current().filter(representative__merged_into__isnull=True)
+    roles = Nomination.objects.restrict(user).current().filter(representative__merged_into__isnull=True)
     return {
         "year": year,
         "total": sum(status_count.values()),
@@ -343,7 +343,7 @@ def pool_stats(*, user, year: int | None = None) -> dict:
         "meeting_target": meeting_target,
         "roles": _counts(roles, "kind", NominationKind.choices),
         "grades": _counts(
-            Evaluation.objects.visible_to(user).filter(year=year - 1, representative__merged_into__isnull=True),
+            Evaluation.objects.restrict(user).filter(year=year - 1, representative__merged_into__isnull=True),
             "grade",
             EvaluationGrade.choices,
         ),

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from registry.crud import scoped_create, scoped_delete, scoped_update
-from registry.scoping import ensure_still_visible, user_is_unrestricted
+from registry.permissions import manages_level
+from registry.scoping import ensure_still_visible
 
 from .choices import IN_POOL, PoolLevel, PoolStatus
 from .models import (
@@ -177,10 +178,7 @@ def evaluation_update(*, user, instance: Evaluation, data: dict) -> Evaluation:
 # ---- 服务小组 and 培训: district-wide records a street sees but does not edit ----
 def manages(user, instance) -> bool:
     """A street's staff see the district's groups and trainings (to enrol their people) but edit only their own."""
-    if user_is_unrestricted(user) or instance.region_id is None:
-        return True
-    region = getattr(user, "region", None)
-    return region is not None and instance.region.path.startswith(region.path)
+    return bool(manages_level(user, instance))
 
 
 def ensure_own_level(user, instance) -> None:

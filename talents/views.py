@@ -36,6 +36,7 @@ from .forms import (
     TrainingForm,
 )
 from .models import Attendance, Evaluation, Membership, Nomination, Representative, ServiceGroup, Training
+from .permissions import may_merge_representatives
 from .tables import (
     ATTENDEE_TABLE,
     EVALUATION_TABLE,
@@ -166,7 +167,7 @@ class RepresentativeFormView(ObjectFormView):
     update_service = staticmethod(services.representative_update)
 
     def selector(self, *, user):
-        return Representative.objects.visible_to(user).active()
+        return Representative.objects.restrict(user).active()
 
 
 class RepresentativeDeleteView(ObjectDeleteView):
@@ -440,7 +441,7 @@ def overview_view(request):
 def duplicates_view(request):
     _require(request.user, "talents.view_representative")
     pairs = selectors.duplicate_pairs(user=request.user)
-    can_merge = request.user.has_perms(["talents.change_representative", "talents.delete_representative"])
+    can_merge = may_merge_representatives(request.user)
     mobile = REPRESENTATIVE_TABLE.column("mobile")
     # masked for everyone: a clear number shows only through the person page's logged 显示
     rows = [

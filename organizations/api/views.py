@@ -3,6 +3,7 @@
 from rest_framework import viewsets
 
 from registry.api import ModelPermissions, ScopedViewSet
+from registry.scoping import scoped_prefetch
 
 from .. import selectors, services
 from ..filters import (
@@ -64,7 +65,9 @@ class PartyOrganizationViewSet(ScopedViewSet):
     table = PARTY_ORGANIZATION_TABLE
 
     def selector(self, *, user):
-        return selectors.party_organization_list(user=user).prefetch_related("organizations")
+        # the covered organizations the requester may see: another street's are not theirs to list
+        covered = scoped_prefetch("organizations", user=user, queryset=Organization.objects.only("pk"))
+        return selectors.party_organization_list(user=user).prefetch_related(covered)
 
     create_service = staticmethod(services.party_organization_create)
     update_service = staticmethod(services.party_organization_update)

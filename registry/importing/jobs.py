@@ -31,7 +31,8 @@ from registry.importing.reader import inspect_file, size_message
 from registry.importing.spec import ImportSpec, get_spec
 from registry.importing.workbooks import build_error_report
 from registry.models import ImportRecord, ImportStatus
-from registry.personal import can_see_personal, record_access
+from registry.permissions import may_download_import_errors
+from registry.personal import record_access
 
 
 def _spec_of(record: ImportRecord) -> ImportSpec:
@@ -394,7 +395,7 @@ def import_error_report(*, request, record: ImportRecord) -> bytes:
     columns, handing it out is logged as an export of them.
     """
     user = request.user
-    if record.user_id != user.pk and not can_see_personal(user):
+    if not may_download_import_errors(user, record):
         raise PermissionDenied("错误报告含有上传文件的原始内容，只有上传人或有权查看个人信息的用户可以下载。")
     spec = get_spec(record.model_key)
     personal = spec.personal_headers if spec else []

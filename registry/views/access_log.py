@@ -12,8 +12,8 @@ from registry.views.generic import ObjectExportView, ObjectListView
 
 
 def access_log_list(*, user):
-    """The rows the user may see (AccessLog.objects.visible_to: the same rule as the admin's)."""
-    return AccessLog.objects.visible_to(user).select_related("user")
+    """The rows the user may see: AccessLog.objects.restrict, the same rule as the admin's."""
+    return AccessLog.objects.restrict(user, "view").select_related("user")
 
 
 def model_label(label: str) -> str:

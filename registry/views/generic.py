@@ -1,7 +1,8 @@
 """Generic list, detail, create, edit, delete and export views that every app's pages reuse.
 
-Every one reads through the app's selector (which starts from visible_to(user)) and
-writes through its services, so scoping, validation and history have one path.
+Every one reads through the app's selector (which starts from restrict(user, action) or visible_to(user))
+and fetches its one record through restrict(user, the view's action), and writes through its services,
+so the permission, scoping, validation and history have one path.
 """
 
 import copy
@@ -20,10 +21,12 @@ from registry.conflicts import VERSION_FIELD, EditConflict
 from registry.exporting import export_response
 from registry.history import history_for
 from registry.pagination import paginate
+from registry.permissions import EXPORT_PERMISSION, may_export
 from registry.personal import can_reveal_personal, can_see_personal
+from registry.scoping import has_model_permission, restrict
 from registry.tables import Table, bind_personal
 
-EXPORT_PERMISSION = "registry.export_data"
+NOT_FOUND_MESSAGE = "记录不存在或不在您的管辖区域内。"
 
 
 class ModelPermissionMixin:
@@ -60,12 +63,20 @@ class ModelPermissionMixin:
         return {
             "opts": opts,
             "model_name": opts.verbose_name,
-            "can_add": user.has_perm(f"{opts.app_label}.add_{opts.model_name}"),
-            "can_change": user.has_perm(f"{opts.app_label}.change_{opts.model_name}"),
-            "can_delete": user.has_perm(f"{opts.app_label}.delete_{opts.model_name}"),
-            "can_export": user.has_perm(EXPORT_PERMISSION),
+            "can_add": has_model_permission(user, self.model, "add"),
+            "can_change": has_model_permission(user, self.model, "change"),
+            "can_delete": has_model_permission(user, self.model, "delete"),
+            "can_export": may_export(user),
             "list_url": self.url_or_none("list"),
         }
+
+
+def get_restricted_or_404(queryset, user, action: str, kwargs):
+    """The record ``kwargs["pk"]`` among the selector's rows that ``user`` may ``action``; else a Chinese 404."""
+    try:
+        return restrict(queryset, user, action).get(pk=kwargs["pk"])
+    except queryset.model.DoesNotExist as error:
+        raise Http404(NOT_FOUND_MESSAGE) from error
 
 
 class ObjectListView(ModelPermissionMixin, TemplateView):
@@ -77,7 +88,7 @@ class ObjectListView(ModelPermissionMixin, TemplateView):
     title = ""
 
     def selector(self, *, user):
-        return self.model.objects.visible_to(user)
+        return restrict(self.model._default_manager.all(), user, "view")
 
     def get_filterset(self):
         return self.filterset_class(
@@ -175,13 +186,10 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
     reveal_url_name: str | None = None
 
     def selector(self, *, user):
-        return self.model.objects.visible_to(user)
+        return restrict(self.model._default_manager.all(), user, "view")
 
     def get_object(self):
-        try:
-            return self.selector(user=self.request.user).get(pk=self.kwargs["pk"])
-        except self.model.DoesNotExist as error:
-            raise Http404("记录不存在或不在您的管辖区域内。") from error
+        return get_restricted_or_404(self.selector(user=self.request.user), self.request.user, self.action, self.kwargs)
 
     def related_sections(self, obj) -> list[dict]:
         """Override: [{"title", "rows" (from a Table), "headers", "empty", "add_url"}]."""
@@ -259,7 +267,7 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
         return self.update_service(user=user, instance=instance, data=data)
 
     def selector(self, *, user):
-        return self.model.objects.visible_to(user)
+        return restrict(self.model._default_manager.all(), user, "view")
 
     @property
     def is_create(self) -> bool:
@@ -272,10 +280,7 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
     def get_instance(self):
         if self.is_create:
             return None
-        try:
-            return self.selector(user=self.request.user).get(pk=self.kwargs["pk"])
-        except self.model.DoesNotExist as error:
-            raise Http404("记录不存在或不在您的管辖区域内。") from error
+        return get_restricted_or_404(self.selector(user=self.request.user), self.request.user, self.action, self.kwargs)
 
     def initial(self) -> dict:
         return {key: value for key, value in self.request.GET.items() if key in self.form_class.base_fields}
@@ -373,13 +378,10 @@ class ObjectDeleteView(ModelPermissionMixin, TemplateView):
         (self.delete_service or scoped_delete)(user=user, instance=instance)
 
     def selector(self, *, user):
-        return self.model.objects.visible_to(user)
+        return restrict(self.model._default_manager.all(), user, "view")
 
     def get_object(self):
-        try:
-            return self.selector(user=self.request.user).get(pk=self.kwargs["pk"])
-        except self.model.DoesNotExist as error:
-            raise Http404("记录不存在或不在您的管辖区域内。") from error
+        return get_restricted_or_404(self.selector(user=self.request.user), self.request.user, self.action, self.kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

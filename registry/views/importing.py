@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from registry import importing
 from registry.importing import jobs
 from registry.models import ImportRecord, ImportStatus
-from registry.personal import can_see_personal
+from registry.permissions import may_download_import_errors
 
 PAGE_SIZE = 100
 STALLED_AFTER = datetime.timedelta(minutes=2)
@@ -115,7 +115,7 @@ def import_record_view(request, pk):
         "spec": spec,
         "list_url": _list_url(spec),
         "is_owner": is_owner,
-        "can_download_errors": bool(result.get("errors")) and (is_owner or can_see_personal(request.user)),
+        "can_download_errors": bool(result.get("errors")) and may_download_import_errors(request.user, record),
         "error_page": _page(request, result.get("errors", []), "errors_page"),
         "update_page": _page(request, result.get("updates", []), "updates_page"),
         "create_page": _page(request, result.get("creates", []), "creates_page"),

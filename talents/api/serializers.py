@@ -175,6 +175,8 @@ class TrainingSerializer(ScopedModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        if "attendees" in getattr(instance, "_prefetched_objects_cache", {}):
+            return data  # prefetched by the viewset with registry.scoping.scoped_prefetch: already scoped
         # only the attendees the requester may see: others' names are their street's business
         visible = set(
             Attendance.objects.visible_to(self._user)

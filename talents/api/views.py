@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from registry.api import ModelPermissions, ScopedViewSet, _as_drf_error
+from registry.scoping import scoped_prefetch
 
 from .. import selectors, services
 from ..filters import (
@@ -21,6 +22,7 @@ from ..filters import (
     TrainingFilter,
 )
 from ..models import Evaluation, Membership, Nomination, Representative, ServiceGroup, Specialty, StatusChange, Training
+from ..permissions import may_change_status, may_view_pool
 from ..tables import EVALUATION_TABLE, NOMINATION_TABLE, REPRESENTATIVE_TABLE, SERVICE_GROUP_TABLE, TRAINING_TABLE
 from . import serializers
 
@@ -60,7 +62,7 @@ class RepresentativeViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         """变更入库状态（候选、入库、重点联系对象、退出）；退出时其所在服务小组同日结束。"""
-        if not request.user.has_perm("talents.change_representative"):
+        if not may_change_status(request.user):
             raise PermissionDenied("您没有变更入库状态的权限。")
         representative = self.get_object()
         payload = serializers.StatusChangeInputSerializer(data=request.data)
@@ -79,7 +81,7 @@ class ViewRepresentativePermission(permissions.BasePermission):
     """Reading the status history is part of reading the person."""
 
     def has_permission(self, request, view):
-        return request.user.has_perm("talents.view_representative")
+        return may_view_pool(request.user)
 
 
 class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -92,7 +94,7 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            StatusChange.objects.visible_to(self.request.user)
+            StatusChange.objects.restrict(self.request.user)
             .select_related("changed_by")
             .order_by("-changed_on", "-pk")
         )
@@ -132,7 +134,9 @@ class TrainingViewSet(ScopedViewSet):
     delete_service = staticmethod(services.training_delete)
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("attendees")
+        # only the attendees the requester may see (others' names are their street's business), in one query
+        attendees = scoped_prefetch("attendees", user=self.request.user, queryset=Representative.objects.only("pk"))
+        return super().get_queryset().prefetch_related(attendees)
 
 
 class ServiceGroupViewSet(ScopedViewSet):
