@@ -7,7 +7,7 @@ Runs against its own database (tongxinku_importbench, created and migrated here,
 龙华区 and its accounts built in it; the organizations of earlier runs are removed first). The file
 is what a district's 台账 looks like: every column of the 社会组织 template, valid GB 32100 credit
 codes, communities by name, industries from the dictionary, the year's survey figures. The import
-goes the way a page takes it (registry.services: upload → validate → confirm → commit, inline
+goes the way a page takes it (registry.importing.jobs: upload → validate → confirm → commit, inline
 rather than in the task worker) as the district admin ``quadmin``.
 
 Peak memory is the process's peak resident size after each phase (ru_maxrss, monotonic), and,
@@ -249,7 +249,8 @@ def main():
     from django.test.utils import override_settings
 
     from organizations.models import AnnualSurvey, Organization
-    from registry import importing, services
+    from registry import importing
+    from registry.importing import jobs
     from registry.models import ImportStatus, Region, User
 
     if args.as_before:
@@ -271,7 +272,7 @@ def main():
     def run(label: str, data: bytes, validate_name: str, commit_name: str | None):
         upload = SimpleUploadedFile(f"{label}.xlsx", data, content_type=importing.XLSX_CONTENT_TYPE)
         with Phase(validate_name, args) as phase:
-            record = services.import_upload(user=user, spec=spec, upload=upload)
+            record = jobs.import_upload(user=user, spec=spec, upload=upload)
         assert record.status == ImportStatus.PENDING, record.message
         counts = (
             f"新增 {record.create_count}，更新 {record.update_count}，无变化 {record.unchanged_count}，"
@@ -281,7 +282,7 @@ def main():
         if commit_name is None:
             return phase
         with Phase(commit_name, args) as committed:
-            services.import_request_commit(user=user, record=record, confirmed_errors=record.error_count)
+            jobs.import_request_commit(user=user, record=record, confirmed_errors=record.error_count)
         record.refresh_from_db()
         assert record.status == ImportStatus.DONE, record.message
         lines.append(committed.report(record.total_rows, record.message))

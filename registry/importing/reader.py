@@ -88,7 +88,8 @@ DAMAGED_MESSAGE = (
 
 # Limits on the package itself, checked before openpyxl parses anything: an .xlsx within the upload
 # size limit unpacks to a few times its size; a zip bomb unpacks to thousands of times.
-MAX_UNPACKED_RATIO = 100
+MAX_UNPACKED_RATIO = 200
+MIN_SUSPICIOUS_SIZE = 32 * 1024 * 1024
 MAX_UNPACKED_SIZE = 400 * 1024 * 1024
 MAX_PARTS = 500
 MAX_COLUMNS = 200
@@ -106,7 +107,9 @@ def refuse_abusive_package(content: bytes) -> None:
     except DAMAGED_FILE_ERRORS as exc:
         raise ImportRefused(DAMAGED_MESSAGE) from exc
     unpacked = sum(part.file_size for part in parts)
-    if len(parts) > MAX_PARTS or unpacked > min(MAX_UNPACKED_SIZE, max(len(content), 1) * MAX_UNPACKED_RATIO):
+    # very repetitive sheets pack well too: the ratio only counts once the unpacked size is large
+    suspicious = unpacked > MIN_SUSPICIOUS_SIZE and unpacked > max(len(content), 1) * MAX_UNPACKED_RATIO
+    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_SIZE or suspicious:
         raise ImportRefused(
             f"文件结构异常（解压后约 {_size_text(unpacked)}，是文件本身的 {unpacked // max(len(content), 1)} 倍），"
             "不像正常填写的工作簿，已拒绝。请把数据复制到新下载的导入模板中再上传。"
