@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YesNoFilter
+from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
 from .choices import (
     LiaisonRole,
@@ -72,7 +72,7 @@ class SurveyFilter(ScopedFilterSet):
     search_placeholder = "社会组织名称或信用代码"
 
     region = RegionSubtreeFilter(field_path="organization__region")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
 
     class Meta:
         model = AnnualSurvey

@@ -32,6 +32,21 @@ class RegionSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_path}__path__startswith": value.path})
 
 
+class YearField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YearFilter.lowest)
+        kwargs.setdefault("max_value", YearFilter.highest)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
+class YearFilter(django_filters.NumberFilter):
+    """?year=<yyyy>: a whole year in range; anything else is a clear 400, never a database error."""
+
+    lowest, highest = 1900, 2100
+    field_class = YearField
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Choices of related records are narrowed to what the user may see.
 

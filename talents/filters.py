@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YesNoFilter
+from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
 from . import selectors
 from .choices import (
@@ -135,7 +135,7 @@ class EvaluationFilter(ScopedFilterSet):
     search_placeholder = "姓名、拼音首字母或评价人"
 
     region = RegionSubtreeFilter(field_path="representative__region", label="街道/社区")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     grade = django_filters.ChoiceFilter(choices=EvaluationGrade.choices, label="综合等次")
 
     class Meta:
@@ -148,7 +148,7 @@ class TrainingFilter(ScopedFilterSet):
     search_placeholder = "培训主题、主办单位或地点"
 
     region = RegionSubtreeFilter(label="举办区域")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label="年度")
+    year = YearFilter(field_name="held_on", lookup_expr="year", label="年度")
 
     class Meta:
         model = Training
@@ -164,7 +164,7 @@ class NominationFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=NominationKind.choices, label="推荐类别")
     level = django_filters.ChoiceFilter(choices=NominationLevel.choices, label="层级")
     outcome = django_filters.ChoiceFilter(choices=NominationOutcome.choices, label="结果")
-    year = django_filters.NumberFilter(label="推荐年度")
+    year = YearFilter(label="推荐年度")
     current = YesNoFilter(label="现任", method="filter_current")
 
     class Meta:

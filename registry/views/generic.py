@@ -345,8 +345,9 @@ class ObjectDeleteView(ModelPermissionMixin, TemplateView):
         try:
             self.delete(user=request.user, instance=obj)
         except ProtectedError as error:
-            names = "、".join(sorted({str(o._meta.verbose_name) for o in error.protected_objects}))
-            messages.error(request, f"无法删除“{label}”：仍有关联的{names}，请先处理这些记录。")
+            from registry.crud import protected_delete_message
+
+            messages.error(request, protected_delete_message(label, error))
             return redirect(self.url_or_none("detail", obj.pk))
         messages.success(request, f"已删除{self.model._meta.verbose_name}“{label}”。")
         return redirect(success_url)
