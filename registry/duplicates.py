@@ -28,7 +28,8 @@ def duplicates_outside_scope(*, user, model, values: dict, exclude_pk=None) -> l
     outside = []
     for name, condition in _unique_fields(model):
         value = values.get(name)
-        if not isinstance(value, str) or not value.strip():
+        # a value the field's own validation refuses (blank, a NUL byte Postgres cannot take) is left to it
+        if not isinstance(value, str) or not value.strip() or "\x00" in value:
             continue
         holders = model.objects.filter(condition).filter(Q(**{name: value}) | Q(**{name: normalize_code(value)}))
         if exclude_pk is not None:

@@ -313,3 +313,36 @@ def test_duplicate_inside_the_area_keeps_its_own_message(client, street_a_user, 
     assert response.status_code == 400
     assert "管辖区域以外" not in response.json()["credit_code"][0]
     assert not AccessLog.objects.exists()
+
+
+def test_a_nul_byte_in_a_unique_field_is_a_400(client, district_admin, tree):
+    client.force_login(district_admin)
+    response = client.post(
+        "/api/v1/talents/service-groups/",
+        {"name": "法律\x00小组", "kind": "functional", "region": tree["district"].pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["name"]
+
+
+def test_the_create_page_says_the_same_about_a_duplicate_of_another_street(client, street_a_user, tree):
+    code = valid_credit_code(57)
+    OrganizationFactory(name="观澜某某协会", credit_code=code, region=tree["community_b1"])
+    client.force_login(street_a_user)
+    response = client.post(
+        reverse("organizations:organization_create"),
+        {
+            "name": "新协会",
+            "credit_code": code,
+            "kind": "service_institution",
+            "status": "normal",
+            "region": tree["community_a1"].pk,
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "该统一社会信用代码已登记在您管辖区域以外的记录中" in body
+    assert "观澜某某协会" not in body
+    assert AccessLog.objects.get().username == "street_a"
+    assert Organization.objects.count() == 1
