@@ -1,12 +1,14 @@
 """The REST API's base: the same selectors, FilterSets, services, scoping and masking as the pages."""
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,6 +40,11 @@ def exception_handler(exc, context):
     """DRF's handler, with the API's own Chinese for a missing record (the same words as the pages)."""
     if isinstance(exc, Http404):
         exc = NotFound(NOT_FOUND_MESSAGE)
+    elif isinstance(exc, ParseError):
+        # DRF's text carries the parser's English ("Expecting property name…"): say it in Chinese
+        cause = exc.__context__
+        where = f"（第 {cause.lineno} 行第 {cause.colno} 列附近）" if isinstance(cause, json.JSONDecodeError) else ""
+        exc = ParseError(f"请求体无法解析，不是有效的 JSON 或表单数据{where}。")
     response = drf_exception_handler(exc, context)
     # DRF rolls the request's transaction back on every error; this refusal came before any write,
     # and the access-log entry of the attempt must stay

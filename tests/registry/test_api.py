@@ -346,3 +346,10 @@ def test_the_create_page_says_the_same_about_a_duplicate_of_another_street(clien
     assert "观澜某某协会" not in body
     assert AccessLog.objects.get().username == "street_a"
     assert Organization.objects.count() == 1
+
+
+def test_a_malformed_body_is_explained_in_chinese(client, district_admin):
+    client.force_login(district_admin)
+    response = client.post("/api/v1/organizations/liaisons/", "{bad json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求体无法解析，不是有效的 JSON 或表单数据（第 1 行第 2 列附近）。"}
