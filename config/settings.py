@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pgtrigger",
@@ -128,10 +129,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Lockout: five failed logins for one username from one address lock it for 30 minutes.
+# Lockout: five failed logins for one username lock it for 30 minutes, from whatever addresses the
+# guesses come (counting per address as well would let a botnet guess one account without limit).
+# The login form is the only place a password is accepted: the API takes revocable tokens.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# An address alone is not locked (a whole office sits behind one NAT); the pair entry never locks
+# before the username does, and is there because axes' check wants ip_address named somewhere.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind the reverse proxy, the client address is the last hop it appends to X-Forwarded-For.
@@ -169,6 +174,11 @@ STORAGES = {
         )
     },
 }
+# Outside production whitenoise serves the assets straight from the source folders, with DEBUG on
+# or off: the demo (scripts/run) runs with DEBUG off, so that a missing page is our Chinese 404 and
+# not Django's technical page listing every URL pattern.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = BASE_DIR / "media"
 
 # Content-Security-Policy: nothing executes that the app did not serve itself.
@@ -213,21 +223,28 @@ TASKS = {
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 REST_FRAMEWORK = {
+    # No HTTP Basic: a password sent with every request would bypass the login lockout (django-axes
+    # counts the login form). Scripts use a token an administrator issues and revokes (manage.py
+    # drf_create_token, or 管理后台 › 令牌).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # first, so that a request without credentials is a 401 naming the scheme (WWW-Authenticate: Token)
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "registry.api_pagination.CappedPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.api_schema.ApiSchema",
+    "EXCEPTION_HANDLER": "registry.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "同心库 API",
     "DESCRIPTION": "社会组织、党组织、代表人士与活动台账的读写接口；过滤条件与权限同网页一致。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the description lists every endpoint and field: only signed-in users may read it
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the drf-spectacular-sidecar package: served by us, no CDN
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

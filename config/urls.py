@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from registry.api import SchemaView
 
 admin.site.site_header = "同心库 管理后台"
 admin.site.site_title = "同心库 管理后台"
@@ -20,8 +22,10 @@ urlpatterns = [
     path("api/v1/organizations/", include("organizations.api.urls")),
     path("talents/", include("talents.urls")),
     path("api/v1/talents/", include("talents.api.urls")),
-    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # the description refuses in JSON itself (a client is not sent to the login page); the docs page
+    # is a page: to the login form (DRF views are exempt from LoginRequiredMiddleware)
+    path("api/schema/", login_not_required(SchemaView.as_view()), name="api_schema"),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema")), name="api_docs"),
     path("", include("registry.urls")),
 ]
 

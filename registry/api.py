@@ -1,18 +1,25 @@
 """The REST API's base: the same selectors, FilterSets, services, scoping and masking as the pages."""
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.openapi import AutoSchema
+from django.db.models import ProtectedError
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import exceptions, pagination, permissions, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework.exceptions import APIException, NotFound, ParseError, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from registry import conflicts
+from registry.api_pagination import CappedPagination
+from registry.api_schema import NOT_FOUND_MESSAGE, ApiSchema
 from registry.choices import AccessAction
 from registry.conflicts import VERSION_FIELD, EditConflict, is_versioned
-from registry.pagination import COUNT_CAP
 from registry.personal import can_see_personal, mask_value, personal_fields, personal_labels, record_clear_values
 from registry.scoping import narrow_choices, restrict
 from registry.validators import validate_no_control_characters
@@ -29,25 +36,37 @@ class ModelPermissions(permissions.DjangoModelPermissions):
     }
 
 
-class CappedPagination(pagination.LimitOffsetPagination):
-    """limit/offset pages whose total is counted only up to COUNT_CAP (a million rows stay fast)."""
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "操作与记录的当前状态冲突。"
+    default_code = "conflict"
 
-    max_limit = 500
 
-    def get_count(self, queryset):
-        count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-        self.count_capped = count > COUNT_CAP
-        return min(count, COUNT_CAP)
+def exception_handler(exc, context):
+    """DRF's handler, with the API's own Chinese for a missing record (the same words as the pages)."""
+    if isinstance(exc, Http404):
+        exc = NotFound(NOT_FOUND_MESSAGE)
+    elif isinstance(exc, ParseError):
+        # DRF's text carries the parser's English ("Expecting property name…"): say it in Chinese
+        cause = exc.__context__
+        where = f"（第 {cause.lineno} 行第 {cause.colno} 列附近）" if isinstance(cause, json.JSONDecodeError) else ""
+        exc = ParseError(f"请求体无法解析，不是有效的 JSON 或表单数据{where}。")
+    response = drf_exception_handler(exc, context)
+    # DRF rolls the request's transaction back on every error; this refusal came before any write,
+    # and the access-log entry of the attempt must stay
+    refused = getattr(context.get("request"), "refused_outside_scope", False)
+    if refused and isinstance(exc, ValidationError) and transaction.get_connection().in_atomic_block:
+        transaction.set_rollback(False)
+    return response
 
-    def get_paginated_response(self, data):
-        response = super().get_paginated_response(data)
-        response.data["count_capped"] = self.count_capped
-        return response
 
-    def get_paginated_response_schema(self, schema):
-        schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["count_capped"] = {"type": "boolean"}
-        return schema
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI description, for signed-in users; a refusal is JSON whatever format was asked for."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
 
 class ScopedModelSerializer(serializers.ModelSerializer):
@@ -98,6 +117,19 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         return data
 
     def to_internal_value(self, data):
+        request = self.context.get("request")
+        if request is not None and hasattr(data, "get"):
+            from registry.duplicates import refuse_outside_scope_duplicates
+
+            refused = refuse_outside_scope_duplicates(
+                request=request,
+                model=self.Meta.model,
+                values={name: data.get(name) for name in self.fields if not self.fields[name].read_only},
+                exclude_pk=getattr(self.instance, "pk", None),
+            )
+            if refused:
+                request.refused_outside_scope = True
+                raise ValidationError({name: [message] for name, message in refused.items()})
         # drop an echoed mask before the fields' own validators (checksums, formats) see it
         if self.instance is not None and hasattr(data, "get"):
             echoed = [
@@ -176,7 +208,7 @@ def if_match_versions(header: str) -> list[int] | None:
     return versions
 
 
-class VersionedSchema(AutoSchema):
+class VersionedSchema(ApiSchema):
     """Documents the optimistic locking of detail reads and updates: ETag, If-Match, 409 and 412."""
 
     def _versioned(self) -> bool:
@@ -282,10 +314,24 @@ class ScopedViewSet(viewsets.ModelViewSet):
             raise _as_drf_error(error) from error
 
     def perform_destroy(self, instance):
-        from registry.crud import scoped_delete
+        from registry.crud import protected_delete_message, scoped_delete
 
         delete = getattr(self, "delete_service", None) or scoped_delete
-        delete(user=self.request.user, instance=instance)
+        try:
+            delete(user=self.request.user, instance=instance)
+        except ProtectedError as error:
+            raise Conflict(protected_delete_message(instance, error)) from error
+
+    def _reread(self, response):
+        # through the selector, so that annotations (coverage, counts) are in the answer as on a read
+        instance = self.get_queryset().get(pk=response.data["id"])
+        response.data = self.get_serializer(instance).data
+        if is_versioned(type(instance)):
+            response["ETag"] = etag(instance)
+        return response
+
+    def create(self, request, *args, **kwargs):
+        return self._reread(super().create(request, *args, **kwargs))
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -343,13 +389,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
                     message = conflicts.conflict_message(*conflicts.last_change(instance))
                     raise PreconditionFailed(_conflict_detail(message, instance.version))
                 self._if_match = instance.version
-        response = super().update(request, *args, **kwargs)
-        # re-read through the selector so annotations (coverage, counts) are current
-        instance = self.get_queryset().get(pk=response.data["id"])
-        response = Response(self.get_serializer(instance).data)
-        if is_versioned(type(instance)):
-            response["ETag"] = etag(instance)
-        return response
+        return self._reread(super().update(request, *args, **kwargs))
 
 
 class ApiRouter(DefaultRouter):

@@ -161,6 +161,12 @@ def scoped_update(*, user, instance, data: dict, expected_version=_FROM_DATA):
     return instance
 
 
+def protected_delete_message(instance, error) -> str:
+    """Why a record still referenced cannot be deleted: the same words on the page and in the API."""
+    names = "、".join(sorted({str(o._meta.verbose_name) for o in error.protected_objects}))
+    return f"无法删除“{instance}”：仍有关联的{names}，请先处理这些记录。"
+
+
 @transaction.atomic
 def scoped_delete(*, user, instance) -> None:
     ensure_permitted(user, instance, "delete")

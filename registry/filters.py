@@ -196,7 +196,7 @@ class YesNoFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2100})
 class YearFilter(django_filters.NumberFilter):
     """A four-digit year; -1, 1.5 or 99999999 is a clear error, not a database error."""
 

@@ -15,7 +15,7 @@ class IndustrySerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(ScopedModelSerializer):
     region_name = serializers.CharField(source="region.label", read_only=True)
-    industry_name = serializers.CharField(source="industry.name", read_only=True, default=None)
+    industry_name = serializers.CharField(source="industry.name", read_only=True, default=None, allow_null=True)
     staff = serializers.IntegerField(read_only=True, help_text="最新摸底调查的从业人员数")
     party_members = serializers.IntegerField(read_only=True, help_text="最新摸底调查的正式党员数")
     mobile_members = serializers.IntegerField(read_only=True)

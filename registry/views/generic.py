@@ -308,7 +308,8 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
             return self.render_conflict(instance, opened)
         # the form validates a copy: the service must see the record as stored to know what changed
         form = self.get_form(copy.copy(instance) if instance is not None else None)
-        if form.is_valid():
+        valid = form.is_valid()  # first: the refusal below replaces the model's message
+        if not self.refuse_outside_scope_duplicates(form, instance) and valid:
             data = form.service_data()
             try:
                 with transaction.atomic():
@@ -366,6 +367,20 @@ class ObjectFormView(ModelPermissionMixin, TemplateView):
     def success_url(self, obj) -> str:
         return self.url_or_none("detail", obj.pk) or self.url_or_none("list")
 
+    def refuse_outside_scope_duplicates(self, form, instance) -> bool:
+        """A code held only outside the user's area: say so without naming the record, and log it."""
+        from registry.duplicates import refuse_outside_scope_duplicates
+
+        refused = refuse_outside_scope_duplicates(
+            request=self.request,
+            model=self.model,
+            values={name: form.data.get(name) for name in form.fields},
+            exclude_pk=getattr(instance, "pk", None),
+        )
+        for name, message in refused.items():
+            form.errors[name] = form.error_class([message])  # in place of the model's "已存在"
+        return bool(refused)
+
 
 class ObjectDeleteView(ModelPermissionMixin, TemplateView):
     template_name = "registry/object_confirm_delete.html"
@@ -399,8 +414,9 @@ class ObjectDeleteView(ModelPermissionMixin, TemplateView):
         try:
             self.delete(user=request.user, instance=obj)
         except ProtectedError as error:
-            names = "、".join(sorted({str(o._meta.verbose_name) for o in error.protected_objects}))
-            messages.error(request, f"无法删除“{label}”：仍有关联的{names}，请先处理这些记录。")
+            from registry.crud import protected_delete_message
+
+            messages.error(request, protected_delete_message(label, error))
             return redirect(self.url_or_none("detail", obj.pk))
         messages.success(request, f"已删除{self.model._meta.verbose_name}“{label}”。")
         return redirect(success_url)

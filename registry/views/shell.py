@@ -1,5 +1,6 @@
 """The shell: 工作台 and the friendly error pages."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from registry.navigation import dashboard_panels
@@ -14,6 +15,11 @@ def dashboard(request):
 
 
 def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        # an API client reads JSON, in the same words as a missing record of a known endpoint
+        from registry.api_schema import NOT_FOUND_MESSAGE
+
+        return JsonResponse({"detail": NOT_FOUND_MESSAGE}, status=404, json_dumps_params={"ensure_ascii": False})
     return render(request, "404.html", status=404)
 
 

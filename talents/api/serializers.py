@@ -35,7 +35,7 @@ class CurrentRoleSerializer(serializers.ModelSerializer):
 class RepresentativeSerializer(ScopedModelSerializer):
     region_name = serializers.CharField(source="region.label", read_only=True)
     organization_display = serializers.CharField(read_only=True, help_text="所在社会组织名称或名录外单位名称")
-    age = serializers.IntegerField(read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)
     specialties = serializers.PrimaryKeyRelatedField(many=True, queryset=Specialty.objects.all(), required=False)
     status_display = serializers.CharField(read_only=True)
     # read-only codes as plain strings: the one enum of pool states is the status action's input
