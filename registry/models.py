@@ -136,20 +136,21 @@ class Region(models.Model):
                 )
 
     def clean(self):
+        errors = {}  # every problem at once: a form and an import row list them all in one pass
         if self.parent_id:
             expected = child_level(self.parent.level)
             if self.level != expected:
-                raise ValidationError(
-                    {
-                        "level": f"“{self.parent.name}”的下级应为{RegionLevel(expected).label}。"
-                        if expected
-                        else "网格之下不能再建下级区划。"
-                    }
+                errors["level"] = (
+                    f"“{self.parent.name}”的下级应为{RegionLevel(expected).label}。"
+                    if expected
+                    else "网格之下不能再建下级区划。"
                 )
             if self.pk and self.parent.path.startswith(self.path or "\0"):
-                raise ValidationError({"parent": "上级区划不能是其自身或其下级。"})
+                errors["parent"] = "上级区划不能是其自身或其下级。"
         elif self.level and self.level != RegionLevel.CITY:
-            raise ValidationError({"parent": "只有市级区划可以没有上级。"})
+            errors["parent"] = "只有市级区划可以没有上级。"
+        if errors:
+            raise ValidationError(errors)
 
     @cached_property
     def full_name(self) -> str:

@@ -38,3 +38,13 @@ def test_database_refuses_a_second_root_below_city(tree):
 def test_code_is_unique(tree):
     with pytest.raises(IntegrityError):
         Region.objects.create(code="440309002", name="重复", level=RegionLevel.STREET, parent=tree["district"])
+
+
+def test_every_problem_of_a_region_is_reported_at_once(tree):
+    # a region moved under its own child at the wrong level: both the level and the parent are wrong
+    street = Region.objects.get(pk=tree["street_a"].pk)
+    street.parent = Region.objects.get(pk=tree["community_a1"].pk)
+    with pytest.raises(ValidationError) as info:
+        street.full_clean()
+    assert set(info.value.message_dict) == {"level", "parent"}
+    assert info.value.message_dict["parent"] == ["上级区划不能是其自身或其下级。"]
