@@ -209,6 +209,18 @@ def import_detect_dead(*, record: ImportRecord) -> bool:
     return True
 
 
+def import_end_dead_jobs(*, records=None) -> int:
+    """End every job among ``records`` (default: all) whose worker fell silent; how many were ended.
+
+    The import list and the daily maintenance command call it, so a dead job is marked failed and
+    offered for retry even if nobody opens its own page.
+    """
+    cutoff = timezone.now() - HEARTBEAT_LIMIT
+    records = ImportRecord.objects.all() if records is None else records
+    silent = records.filter(status__in=ImportRecord.ACTIVE_STATUSES, updated_at__lt=cutoff).defer("file_content")
+    return sum(import_detect_dead(record=record) for record in silent)
+
+
 def import_retry(*, user, record: ImportRecord) -> ImportRecord:
     """Run an interrupted job again from the kept file: the validation, or the commit of the confirmed preview."""
     _check_owner(user, record)

@@ -188,6 +188,7 @@ def import_error_report_view(request, pk):
 
 @require_GET
 def import_list_view(request):
+    jobs.import_end_dead_jobs(records=ImportRecord.objects.visible_to(request.user))
     records = (
         ImportRecord.objects.visible_to(request.user)
         .select_related("user")

@@ -1,5 +1,7 @@
 """Large files go to the task worker: validation and commit do not hold the request, the page shows progress."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -166,3 +168,31 @@ def test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried(client_a, t
     record.refresh_from_db()
     assert record.status == ImportStatus.DONE, record.message
     assert Region.objects.filter(code__in=[row[0] for row in ROWS]).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(IMPORT_INLINE_MAX_ROWS=2)
+@pytest.mark.parametrize("where", ["list", "command"])
+def test_a_dead_job_is_ended_without_anyone_opening_its_page(client_a, tree, where):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    upload(client_a, xlsx(ROWS))
+    record = latest()
+    run_worker()
+    record.refresh_from_db()
+    commit(client_a, record)
+    record.refresh_from_db()
+    started = timezone.now()
+    DBTaskResult.objects.filter(pk=record.task_id).update(status="RUNNING", started_at=started, worker_ids=["gone"])
+    ImportRecord.objects.filter(pk=record.pk).update(progress=41, updated_at=started)
+    with time_machine.travel(started + datetime.timedelta(minutes=11)):
+        if where == "list":
+            assert client_a.get(reverse("registry:import_list")).status_code == 200
+        else:
+            call_command("prune_import_records", stdout=io.StringIO())
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED and "已全部撤销，数据未作任何修改" in record.message
+    assert DBTaskResult.objects.get(pk=record.task_id).status == "FAILED"
