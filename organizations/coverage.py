@@ -185,7 +185,7 @@ class CoverageRow:
     org_covered: int
     work_covered: int
     url: str | None = None
-    # the 名录 filters that select this row's organizations; None where no filter can (本级, 未分类)
+    # the 名录 filters that select this row's organizations
     list_params: dict | None = None
 
     def _list_url(self, **extra) -> str | None:
@@ -292,7 +292,14 @@ def coverage_by_region(*, user, region: Region, on=None) -> list[CoverageRow]:
     own = grouped.get(0)
     if own and own["total"]:
         rows.append(
-            CoverageRow("self", f"{region.name}（本级）", own["total"], own["org_covered"], own["work_covered"])
+            CoverageRow(
+                "self",
+                f"{region.name}（本级）",
+                own["total"],
+                own["org_covered"],
+                own["work_covered"],
+                list_params={"region_own": region.pk},
+            )
         )
     return rows
 
@@ -307,7 +314,8 @@ def coverage_by_industry(*, user, region: Region | None = None, on=None) -> list
     rows = []
     for row in sorted(grouped, key=lambda r: (r["industry__sort_order"] is None, r["industry__sort_order"] or 0)):
         label = row["industry__name"] or "未分类"
-        params = {"region": region.pk if region else None, "industry": row["industry"]} if row["industry"] else None
+        by_industry = {"industry": row["industry"]} if row["industry"] else {"industry_blank": "true"}
+        params = {"region": region.pk if region else None, **by_industry}
         counts = (row["total"], row["org_covered"], row["work_covered"])
         rows.append(CoverageRow(label, label, *counts, list_params=params))
     return rows

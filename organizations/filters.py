@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
+from registry.models import Region
 
 from .choices import (
     HonourLevel,
@@ -33,10 +34,17 @@ class OrganizationFilter(ScopedFilterSet):
     search_placeholder = "名称、信用代码或拼音首字母"
 
     region = RegionSubtreeFilter()
+    # the coverage page's "（本级）" row: registered directly at a street or the district, not in a community
+    region_own = django_filters.ModelChoiceFilter(
+        field_name="region",
+        queryset=Region.objects.filter(level__in=RegionSubtreeFilter.ALL_LEVELS),
+        label="所属区域（本级，不含下级）",
+    )
     # a retired industry still has its organizations, and the coverage page links to them
     industry = django_filters.ModelChoiceFilter(
         queryset=Industry.objects.order_by("-is_active", "sort_order", "pk"), label="行业类别"
     )
+    industry_blank = YesNoFilter(field_name="industry", lookup_expr="isnull", label="未填行业类别")
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices, label="组织类型")
     status = django_filters.ChoiceFilter(choices=OrganizationStatus.choices, label="登记状态")
     rating = django_filters.ChoiceFilter(choices=Rating.choices, label="评估等级")
@@ -55,7 +63,9 @@ class OrganizationFilter(ScopedFilterSet):
         fields = [
             "q",
             "region",
+            "region_own",
             "industry",
+            "industry_blank",
             "kind",
             "status",
             "rating",
