@@ -89,13 +89,18 @@ def import_upload(*, user, spec: ImportSpec, upload) -> ImportRecord:
         return record
     record.file_content = content
     record.save(update_fields=["file_content", "updated_at"])
-    if layout.estimated_rows is not None and layout.estimated_rows <= settings.IMPORT_INLINE_MAX_ROWS:
-        import_validate(record=record)
-    else:
-        result = validate_import.enqueue(record.pk)
-        ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id)[:64])
-        record.task_id = str(result.id)[:64]
+    small = layout.estimated_rows is not None and layout.estimated_rows <= settings.IMPORT_INLINE_MAX_ROWS
+    _run_or_enqueue(record, inline=small, run=import_validate, task=validate_import)
     return record
+
+
+def _run_or_enqueue(record: ImportRecord, *, inline: bool, run, task) -> None:
+    """A small job runs within the request; a larger one goes to the task worker, its task id kept on the record."""
+    if inline:
+        run(record=record)
+        return
+    record.task_id = str(task.enqueue(record.pk).id)[:64]
+    ImportRecord.objects.filter(pk=record.pk).update(task_id=record.task_id)
 
 
 class _ValidationProgress:
@@ -235,12 +240,8 @@ def import_retry(*, user, record: ImportRecord) -> ImportRecord:
     for name, value in values.items():
         setattr(record, name, value)
     run, task = (import_commit, commit_import) if committing else (import_validate, validate_import)
-    if record.total_rows and record.total_rows <= settings.IMPORT_INLINE_MAX_ROWS:
-        run(record=record)
-    else:
-        result = task.enqueue(record.pk)
-        ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id)[:64])
-        record.task_id = str(result.id)[:64]
+    small = bool(record.total_rows) and record.total_rows <= settings.IMPORT_INLINE_MAX_ROWS
+    _run_or_enqueue(record, inline=small, run=run, task=task)
     return record
 
 
@@ -295,12 +296,8 @@ def import_request_commit(*, user, record: ImportRecord, confirmed_errors: int) 
     ):
         raise ValidationError("该导入已在进行或已结束。")
     record.status, record.progress = ImportStatus.IMPORTING, 0
-    if record.total_rows <= settings.IMPORT_INLINE_MAX_ROWS:
-        import_commit(record=record)
-    else:
-        result = commit_import.enqueue(record.pk)
-        ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id)[:64])
-        record.task_id = str(result.id)[:64]
+    small = record.total_rows <= settings.IMPORT_INLINE_MAX_ROWS
+    _run_or_enqueue(record, inline=small, run=import_commit, task=commit_import)
     return record
 
 

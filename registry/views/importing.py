@@ -154,26 +154,27 @@ def import_commit_view(request, pk):
     return redirect("registry:import_record", pk=record.pk)
 
 
-@require_POST
-def import_cancel_view(request, pk):
+def _act_on_record(request, pk, service, *, done: str | None = None):
+    """Run one of the record's services for its owner; a refusal is shown on the record's page."""
     record = _record_for(request.user, pk)
     try:
-        jobs.import_cancel(user=request.user, record=record)
+        service(user=request.user, record=record)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.info(request, "已取消本次导入，未写入任何数据。")
+        if done:
+            messages.info(request, done)
     return redirect("registry:import_record", pk=record.pk)
+
+
+@require_POST
+def import_cancel_view(request, pk):
+    return _act_on_record(request, pk, jobs.import_cancel, done="已取消本次导入，未写入任何数据。")
 
 
 @require_POST
 def import_retry_view(request, pk):
-    record = _record_for(request.user, pk)
-    try:
-        jobs.import_retry(user=request.user, record=record)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect("registry:import_record", pk=record.pk)
+    return _act_on_record(request, pk, jobs.import_retry)
 
 
 @require_GET

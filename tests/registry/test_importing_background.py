@@ -1,11 +1,14 @@
 """Large files go to the task worker: validation and commit do not hold the request, the page shows progress."""
 
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from registry import importing
@@ -115,8 +118,6 @@ def test_small_files_are_done_within_the_request(client_a, tree):
 @pytest.mark.django_db
 @override_settings(IMPORT_INLINE_MAX_ROWS=2)
 def test_a_queued_job_shows_its_place_in_the_queue(client_a, tree):
-    import datetime
-
     upload(client_a, xlsx(ROWS))
     first = latest()
     upload(client_a, xlsx(ROWS[:3]))
@@ -131,24 +132,24 @@ def test_a_queued_job_shows_its_place_in_the_queue(client_a, tree):
     assert second.status == ImportStatus.VALIDATING
 
 
-@pytest.mark.django_db(transaction=True)
-@override_settings(IMPORT_INLINE_MAX_ROWS=2)
-def test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried(client_a, tree):
-    import datetime
-
-    import time_machine
-    from django.utils import timezone
-
-    upload(client_a, xlsx(ROWS))
+def commit_killed_at_41_percent(client):
+    """A worker took the commit and was killed at 41%: the database rolled its transaction back."""
+    upload(client, xlsx(ROWS))
     record = latest()
     run_worker()
     record.refresh_from_db()
-    commit(client_a, record)
+    commit(client, record)
     record.refresh_from_db()
-    # a worker took the commit and was killed at 41%: the database rolled its transaction back
     started = timezone.now()
     DBTaskResult.objects.filter(pk=record.task_id).update(status="RUNNING", started_at=started, worker_ids=["gone"])
     ImportRecord.objects.filter(pk=record.pk).update(progress=41, updated_at=started)
+    return record, started
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(IMPORT_INLINE_MAX_ROWS=2)
+def test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried(client_a, tree):
+    record, started = commit_killed_at_41_percent(client_a)
 
     with time_machine.travel(started + datetime.timedelta(minutes=9)):
         assert "41%" in status(client_a, record).content.decode()  # within the heartbeat limit: still running
@@ -174,20 +175,7 @@ def test_a_job_whose_worker_died_is_marked_failed_and_can_be_retried(client_a, t
 @override_settings(IMPORT_INLINE_MAX_ROWS=2)
 @pytest.mark.parametrize("where", ["list", "command"])
 def test_a_dead_job_is_ended_without_anyone_opening_its_page(client_a, tree, where):
-    import datetime
-
-    import time_machine
-    from django.utils import timezone
-
-    upload(client_a, xlsx(ROWS))
-    record = latest()
-    run_worker()
-    record.refresh_from_db()
-    commit(client_a, record)
-    record.refresh_from_db()
-    started = timezone.now()
-    DBTaskResult.objects.filter(pk=record.task_id).update(status="RUNNING", started_at=started, worker_ids=["gone"])
-    ImportRecord.objects.filter(pk=record.pk).update(progress=41, updated_at=started)
+    record, started = commit_killed_at_41_percent(client_a)
     with time_machine.travel(started + datetime.timedelta(minutes=11)):
         if where == "list":
             assert client_a.get(reverse("registry:import_list")).status_code == 200
