@@ -8,9 +8,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "社会组织"
 
     def ready(self):
-        from registry.roles import register_domain_app
+        # catalog declares the models (pages, API, menu, search, role grants); imports the Excel import specs
+        from . import catalog, dashboard, imports  # noqa: F401
 
-        from . import dashboard, imports  # noqa: F401 (imports registers the Excel import specs)
-
-        register_domain_app(self.label)
         dashboard.register()

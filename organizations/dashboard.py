@@ -1,14 +1,10 @@
-"""The organizations app's menu entries and 工作台 panel (两个覆盖 at a glance)."""
+"""The organizations app's other menu entries and 工作台 panel (两个覆盖 at a glance)."""
 
 from django.urls import reverse
 
 from registry.navigation import MenuItem, register_dashboard_panel, register_menu, register_todo
-from registry.search import register_searchable
 
 from . import coverage, selectors
-from .filters import LiaisonFilter, OrganizationFilter, PartyOrganizationFilter
-from .models import Liaison, Organization, PartyOrganization
-from .tables import LIAISON_TABLE, ORGANIZATION_TABLE, PARTY_ORGANIZATION_TABLE
 
 
 def coverage_panel(user) -> dict | None:
@@ -58,47 +54,18 @@ def coverage_todos(user) -> list[dict]:
 
 
 def register() -> None:
+    # the models' lists join this section from organizations/catalog.py
     register_menu(
         "organizations",
         "社会组织",
         20,
-        MenuItem("社会组织名录", "organizations:organization_list", "organizations.view_organization"),
-        MenuItem("年度摸底调查", "organizations:annualsurvey_list", "organizations.view_annualsurvey"),
-        MenuItem("党组织", "organizations:partyorganization_list", "organizations.view_partyorganization"),
         MenuItem(
-            "党组织体系（1+6+12+N）", "organizations:partyorganization_tree", "organizations.view_partyorganization"
+            "党组织体系（1+6+12+N）",
+            "organizations:partyorganization_tree",
+            "organizations.view_partyorganization",
+            order=35,
         ),
-        MenuItem("联络员与党建指导员", "organizations:liaison_list", "organizations.view_liaison"),
-        MenuItem("联络员任职", "organizations:assignment_list", "organizations.view_assignment"),
-        MenuItem("阵地与基地", "organizations:venue_list", "organizations.view_venue"),
-        MenuItem("两个覆盖", "organizations:coverage", "organizations.view_organization"),
+        MenuItem("两个覆盖", "organizations:coverage", "organizations.view_organization", order=70),
     )
     register_dashboard_panel(20, coverage_panel)
     register_todo(20, coverage_todos)
-    register_searchable(
-        key="organizations",
-        label="社会组织",
-        model=Organization,
-        order=10,
-        filterset_class=OrganizationFilter,
-        selector=selectors.organization_list,
-        table=ORGANIZATION_TABLE,
-    )
-    register_searchable(
-        key="party_organizations",
-        label="党组织",
-        model=PartyOrganization,
-        order=30,
-        filterset_class=PartyOrganizationFilter,
-        selector=selectors.party_organization_list,
-        table=PARTY_ORGANIZATION_TABLE,
-    )
-    register_searchable(
-        key="liaisons",
-        label="联络员与党建指导员",
-        model=Liaison,
-        order=40,
-        filterset_class=LiaisonFilter,
-        selector=selectors.liaison_list,
-        table=LIAISON_TABLE,
-    )

@@ -8,6 +8,7 @@ class MenuItem:
     label: str
     url_name: str
     permission: str | None = None
+    order: int = 50  # place in its section: catalog entries and other pages interleave by it
 
 
 @dataclass
@@ -33,7 +34,8 @@ def register_menu(section_key: str, section_label: str, order: int, *items: Menu
 def menu_for(user) -> list[dict]:
     result = []
     for section in sorted(_sections.values(), key=lambda s: s.order):
-        items = [i for i in section.items if i.permission is None or user.has_perm(i.permission)]
+        ordered = sorted(section.items, key=lambda i: i.order)
+        items = [i for i in ordered if i.permission is None or user.has_perm(i.permission)]
         if items:
             result.append({"key": section.key, "label": section.label, "items": items})
     return result

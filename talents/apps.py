@@ -8,9 +8,7 @@ class TalentsConfig(AppConfig):
     verbose_name = "代表人士"
 
     def ready(self):
-        from registry.roles import register_domain_app
+        # catalog declares the models (pages, API, menu, search, role grants); imports the Excel import spec
+        from . import catalog, dashboard, imports  # noqa: F401
 
-        from . import dashboard, imports  # noqa: F401 (imports registers the Excel import spec)
-
-        register_domain_app(self.label)
         dashboard.register()

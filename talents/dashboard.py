@@ -1,15 +1,11 @@
-"""The representative pool's menu entries, 工作台 panel and global-search registration."""
+"""The representative pool's other menu entries and 工作台 panel."""
 
 from django.urls import reverse
 
 from registry.navigation import MenuItem, register_dashboard_panel, register_menu, register_todo
-from registry.search import register_searchable
 
 from . import selectors
 from .choices import PoolStatus
-from .filters import RepresentativeFilter
-from .models import Representative
-from .tables import REPRESENTATIVE_TABLE
 
 
 def pool_panel(user) -> dict | None:
@@ -39,26 +35,13 @@ def pool_todos(user) -> list[dict]:
 
 
 def register() -> None:
+    # the models' lists join this section from talents/catalog.py
     register_menu(
         "talents",
         "代表人士",
         30,
-        MenuItem("代表人士库", "talents:representative_list", "talents.view_representative"),
-        MenuItem("入库概况", "talents:overview", "talents.view_representative"),
-        MenuItem("综合评价", "talents:evaluation_list", "talents.view_evaluation"),
-        MenuItem("培训", "talents:training_list", "talents.view_training"),
-        MenuItem("推荐使用", "talents:nomination_list", "talents.view_nomination"),
-        MenuItem("服务小组", "talents:servicegroup_list", "talents.view_servicegroup"),
-        MenuItem("疑似重复", "talents:duplicates", "talents.view_representative"),
+        MenuItem("入库概况", "talents:overview", "talents.view_representative", order=15),
+        MenuItem("疑似重复", "talents:duplicates", "talents.view_representative", order=60),
     )
     register_dashboard_panel(30, pool_panel)
     register_todo(30, pool_todos)
-    register_searchable(
-        key="representatives",
-        label="代表人士",
-        model=Representative,
-        order=20,
-        filterset_class=RepresentativeFilter,
-        selector=selectors.representative_list,
-        table=REPRESENTATIVE_TABLE,
-    )

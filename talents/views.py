@@ -1,4 +1,4 @@
-"""Pages of the representative pool: thin subclasses of the generic views, plus status, overview and 疑似重复."""
+"""Representative pool pages with behaviour of their own: status, overview, 疑似重复 (the rest: talents/catalog.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,46 +12,29 @@ from registry.forms import ScopedModelForm
 from registry.scoping import get_visible_or_404
 from registry.tables import bind_personal
 from registry.views.generic import (
-    ObjectDeleteView,
     ObjectDetailView,
-    ObjectExportView,
     ObjectFormView,
-    ObjectListView,
     section,
 )
-from registry.views.reveal import RevealMixin
 
 from . import selectors, services
 from .choices import PoolStatus
-from .filters import EvaluationFilter, NominationFilter, RepresentativeFilter, ServiceGroupFilter, TrainingFilter
 from .forms import (
-    AttendanceForm,
-    EvaluationForm,
-    MembershipForm,
     MergeForm,
-    NominationForm,
-    RepresentativeForm,
-    ServiceGroupForm,
     StatusChangeForm,
-    TrainingForm,
 )
-from .models import Attendance, Evaluation, Membership, Nomination, Representative, ServiceGroup, Training
+from .models import Representative
 from .permissions import may_merge_representatives
 from .tables import (
     ATTENDEE_TABLE,
-    EVALUATION_TABLE,
     MEMBER_TABLE,
-    NOMINATION_TABLE,
     PERSON_EVALUATION_TABLE,
     PERSON_MEMBERSHIP_TABLE,
     PERSON_NOMINATION_TABLE,
     PERSON_TRAINING_TABLE,
     REPRESENTATIVE_FIELDS,
     REPRESENTATIVE_TABLE,
-    SERVICE_GROUP_FIELDS,
-    SERVICE_GROUP_TABLE,
     STATUS_CHANGE_TABLE,
-    TRAINING_TABLE,
 )
 
 
@@ -65,27 +48,14 @@ def _person_url(pk) -> str:
 
 
 # ---- 代表人士 ----
-class RepresentativeListView(ObjectListView):
-    model = Representative
-    filterset_class = RepresentativeFilter
-    table = REPRESENTATIVE_TABLE
-    title = "代表人士库"
-    template_name = "talents/representative_list.html"
+class RepresentativeExportMixin:
+    """The workbook has a 专长 column the page does not show."""
 
-    selector = staticmethod(selectors.representative_list)
-
-
-class RepresentativeExportView(RepresentativeListView, ObjectExportView):
     def selector(self, *, user):
         return selectors.representative_list(user=user).prefetch_related("specialties")
 
 
 class RepresentativeDetailView(ObjectDetailView):
-    model = Representative
-    fields = REPRESENTATIVE_FIELDS
-    template_name = "talents/representative_detail.html"
-    reveal_url_name = "talents:representative_reveal"
-
     selector = staticmethod(selectors.representative_detail_queryset)
 
     def related_sections(self, obj):
@@ -155,24 +125,11 @@ class RepresentativeDetailView(ObjectDetailView):
         return context
 
 
-class RepresentativeRevealView(RevealMixin, RepresentativeDetailView):
-    """POST 显示: one person's ID number or mobile in clear, with a logged reason."""
-
-
 class RepresentativeFormView(ObjectFormView):
-    model = Representative
-    form_class = RepresentativeForm
-
-    create_service = staticmethod(services.representative_create)
-    update_service = staticmethod(services.representative_update)
+    """A merged record is history: it is not edited."""
 
     def selector(self, *, user):
         return Representative.objects.restrict(user).active()
-
-
-class RepresentativeDeleteView(ObjectDeleteView):
-    model = Representative
-    delete_service = staticmethod(services.representative_delete)
 
 
 def representative_status_view(request, pk):
@@ -205,20 +162,6 @@ def representative_status_view(request, pk):
     )
 
 
-# ---- 综合评价 ----
-class EvaluationListView(ObjectListView):
-    model = Evaluation
-    filterset_class = EvaluationFilter
-    table = EVALUATION_TABLE
-    title = "综合评价"
-
-    selector = staticmethod(selectors.evaluation_list)
-
-
-class EvaluationExportView(EvaluationListView, ObjectExportView):
-    pass
-
-
 class DistrictWideDetailMixin:
     """A street sees the district's trainings and groups, but only the level that runs one edits it."""
 
@@ -229,71 +172,8 @@ class DistrictWideDetailMixin:
         return context
 
 
-class PersonRecordFormMixin:
-    """Records that belong to a person: after saving, back to that person's page."""
-
-    def success_url(self, obj):
-        return _person_url(obj.representative_id)
-
-
-class EvaluationFormView(PersonRecordFormMixin, ObjectFormView):
-    model = Evaluation
-    form_class = EvaluationForm
-
-    create_service = staticmethod(services.evaluation_create)
-    update_service = staticmethod(services.evaluation_update)
-
-
-class EvaluationDeleteView(ObjectDeleteView):
-    model = Evaluation
-
-
-# ---- 推荐使用 ----
-class NominationListView(ObjectListView):
-    model = Nomination
-    filterset_class = NominationFilter
-    table = NOMINATION_TABLE
-    title = "推荐使用"
-
-    selector = staticmethod(selectors.nomination_list)
-
-
-class NominationExportView(NominationListView, ObjectExportView):
-    pass
-
-
-class NominationFormView(PersonRecordFormMixin, ObjectFormView):
-    model = Nomination
-    form_class = NominationForm
-
-    create_service = staticmethod(services.nomination_create)
-    update_service = staticmethod(services.nomination_update)
-
-
-class NominationDeleteView(ObjectDeleteView):
-    model = Nomination
-
-
 # ---- 培训 ----
-class TrainingListView(ObjectListView):
-    model = Training
-    filterset_class = TrainingFilter
-    table = TRAINING_TABLE
-    title = "培训"
-
-    selector = staticmethod(selectors.training_list)
-
-
-class TrainingExportView(TrainingListView, ObjectExportView):
-    pass
-
-
 class TrainingDetailView(DistrictWideDetailMixin, ObjectDetailView):
-    model = Training
-    fields = [c for c in TRAINING_TABLE.columns if c.key not in ("title",)]
-
-    selector = staticmethod(selectors.training_list)
-
     def related_sections(self, obj):
         user = self.request.user
         attendances = (
@@ -313,47 +193,8 @@ class TrainingDetailView(DistrictWideDetailMixin, ObjectDetailView):
         ]
 
 
-class TrainingFormView(ObjectFormView):
-    model = Training
-    form_class = TrainingForm
-
-    create_service = staticmethod(services.training_create)
-    update_service = staticmethod(services.training_update)
-
-
-class TrainingDeleteView(ObjectDeleteView):
-    model = Training
-    delete_service = staticmethod(services.training_delete)
-
-
-class AttendanceFormView(PersonRecordFormMixin, ObjectFormView):
-    model = Attendance
-    form_class = AttendanceForm
-
-    create_service = staticmethod(services.attendance_create)
-    update_service = staticmethod(services.attendance_update)
-
-
 # ---- 服务小组 ----
-class ServiceGroupListView(ObjectListView):
-    model = ServiceGroup
-    filterset_class = ServiceGroupFilter
-    table = SERVICE_GROUP_TABLE
-    title = "服务小组"
-
-    selector = staticmethod(selectors.service_group_list)
-
-
-class ServiceGroupExportView(ServiceGroupListView, ObjectExportView):
-    pass
-
-
 class ServiceGroupDetailView(DistrictWideDetailMixin, ObjectDetailView):
-    model = ServiceGroup
-    fields = SERVICE_GROUP_FIELDS
-
-    selector = staticmethod(selectors.service_group_list)
-
     def related_sections(self, obj):
         user = self.request.user
         members = selectors.membership_list(user=user).filter(group=obj)
@@ -376,34 +217,6 @@ class ServiceGroupDetailView(DistrictWideDetailMixin, ObjectDetailView):
                 empty="无。",
             ),
         ]
-
-
-class ServiceGroupFormView(ObjectFormView):
-    model = ServiceGroup
-    form_class = ServiceGroupForm
-
-    create_service = staticmethod(services.service_group_create)
-    update_service = staticmethod(services.service_group_update)
-
-
-class ServiceGroupDeleteView(ObjectDeleteView):
-    model = ServiceGroup
-    delete_service = staticmethod(services.service_group_delete)
-
-
-class MembershipFormView(PersonRecordFormMixin, ObjectFormView):
-    model = Membership
-    form_class = MembershipForm
-
-    create_service = staticmethod(services.membership_create)
-    update_service = staticmethod(services.membership_update)
-
-
-class MembershipDeleteView(ObjectDeleteView):
-    model = Membership
-
-    def success_url(self, obj):
-        return _person_url(obj.representative_id)
 
 
 # ---- 入库概况 ----

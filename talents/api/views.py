@@ -1,4 +1,5 @@
-"""API endpoints of the representative pool: the same selectors, filters, services, scoping and masking as the pages."""
+"""API endpoints of the representative pool with behaviour of their own (the rest come from talents/catalog.py):
+the same selectors, filters, services, scoping and masking as the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -12,18 +13,9 @@ from registry.api import ModelPermissions, ScopedViewSet, _as_drf_error
 from registry.scoping import scoped_prefetch
 
 from .. import selectors, services
-from ..filters import (
-    EvaluationFilter,
-    MembershipFilter,
-    NominationFilter,
-    RepresentativeFilter,
-    ServiceGroupFilter,
-    StatusChangeFilter,
-    TrainingFilter,
-)
-from ..models import Evaluation, Membership, Nomination, Representative, ServiceGroup, Specialty, StatusChange, Training
+from ..filters import StatusChangeFilter
+from ..models import Representative, Specialty, StatusChange
 from ..permissions import may_change_status, may_view_pool
-from ..tables import EVALUATION_TABLE, NOMINATION_TABLE, REPRESENTATIVE_TABLE, SERVICE_GROUP_TABLE, TRAINING_TABLE
 from . import serializers
 
 
@@ -36,15 +28,6 @@ class SpecialtyViewSet(viewsets.ReadOnlyModelViewSet):
 
 class RepresentativeViewSet(ScopedViewSet):
     """代表人士. Status changes go through POST …/{id}/status/ (written to the dated status history)."""
-
-    queryset = Representative.objects.none()
-    serializer_class = serializers.RepresentativeSerializer
-    filterset_class = RepresentativeFilter
-    table = REPRESENTATIVE_TABLE
-
-    create_service = staticmethod(services.representative_create)
-    update_service = staticmethod(services.representative_update)
-    delete_service = staticmethod(services.representative_delete)
 
     def selector(self, *, user):
         if self.action == "list":
@@ -100,64 +83,13 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class EvaluationViewSet(ScopedViewSet):
-    queryset = Evaluation.objects.none()
-    serializer_class = serializers.EvaluationSerializer
-    filterset_class = EvaluationFilter
-    table = EVALUATION_TABLE
-
-    selector = staticmethod(selectors.evaluation_list)
-    create_service = staticmethod(services.evaluation_create)
-    update_service = staticmethod(services.evaluation_update)
-
-
-class NominationViewSet(ScopedViewSet):
-    queryset = Nomination.objects.none()
-    serializer_class = serializers.NominationSerializer
-    filterset_class = NominationFilter
-    table = NOMINATION_TABLE
-
-    selector = staticmethod(selectors.nomination_list)
-    create_service = staticmethod(services.nomination_create)
-    update_service = staticmethod(services.nomination_update)
-
-
 class TrainingViewSet(ScopedViewSet):
-    queryset = Training.objects.none()
-    serializer_class = serializers.TrainingSerializer
-    filterset_class = TrainingFilter
-    table = TRAINING_TABLE
-
-    selector = staticmethod(selectors.training_list)
-    create_service = staticmethod(services.training_create)
-    update_service = staticmethod(services.training_update)
-    delete_service = staticmethod(services.training_delete)
-
     def get_queryset(self):
         # only the attendees the requester may see (others' names are their street's business), in one query
         attendees = scoped_prefetch("attendees", user=self.request.user, queryset=Representative.objects.only("pk"))
         return super().get_queryset().prefetch_related(attendees)
 
 
-class ServiceGroupViewSet(ScopedViewSet):
-    queryset = ServiceGroup.objects.none()
-    serializer_class = serializers.ServiceGroupSerializer
-    filterset_class = ServiceGroupFilter
-    table = SERVICE_GROUP_TABLE
-
-    selector = staticmethod(selectors.service_group_list)
-    create_service = staticmethod(services.service_group_create)
-    update_service = staticmethod(services.service_group_update)
-    delete_service = staticmethod(services.service_group_delete)
-
-
 class MembershipViewSet(ScopedViewSet):
-    queryset = Membership.objects.none()
-    serializer_class = serializers.MembershipSerializer
-    filterset_class = MembershipFilter
-
-    create_service = staticmethod(services.membership_create)
-    update_service = staticmethod(services.membership_update)
-
     def selector(self, *, user):
         return selectors.membership_list(user=user).order_by("group", "left_on", "pk")

@@ -310,13 +310,14 @@ def test_every_edit_form_and_api_refuses_a_stale_version(client, tree, superuser
 
 @pytest.mark.django_db
 def test_a_save_landing_between_the_page_check_and_the_service_is_still_a_409(org, client_a, monkeypatch):
-    from organizations import views
+    from registry import catalog
 
     def someone_saves_first(*, user, instance, data):
         Organization.objects.filter(pk=instance.pk).update(name="他人刚改的名称")
         return organization_update(user=user, instance=instance, data=data)
 
-    monkeypatch.setattr(views.OrganizationFormView, "update_service", staticmethod(someone_saves_first))
+    form_view = catalog.entry_for(Organization).view("form")
+    monkeypatch.setattr(form_view, "update_service", staticmethod(someone_saves_first))
     url = reverse("organizations:organization_update", args=[org.pk])
     data = _form_data(client_a.get(url))
     data["address"] = "乙改的地址"
