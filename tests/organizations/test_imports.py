@@ -537,7 +537,9 @@ def test_liaison_rows_that_disagree_or_cannot_be_told_apart_are_refused(client_a
         "B列（手机号）：第2行有姓名+工作单位相同的联络员，并填写了手机号；本行未填写。如是同一联络员，请填写相同的手机号。"
     ]
     assert found[5] == ["G列（联络员所属区域）：新增联络员时请填写联络员所属区域。"]
-    assert found[6] == ["B列（手机号）：该联络员已登记，但不在您的管辖区域内，不能导入或修改。"]
+    assert found[6] == [
+        "B列（手机号）：该手机号已登记在您管辖区域以外的记录中，不能重复登记；如需核实，请联系区级管理员。"
+    ]
     assert found[7] == [
         f"H列（社会组织统一社会信用代码）：找不到统一社会信用代码为“{code(99)}”的社会组织，或它不在您的管辖区域内。"
     ]
@@ -546,6 +548,11 @@ def test_liaison_rows_that_disagree_or_cannot_be_told_apart_are_refused(client_a
     assert Liaison.objects.count() == 1 and not Assignment.objects.exists()
     elsewhere.refresh_from_db()
     assert elsewhere.name == "观澜的人"
+    from registry.models import AccessLog
+
+    log = AccessLog.objects.get(target_model="organizations.Liaison")
+    assert (log.action, log.fields, log.detail["行"]) == ("search", "手机号", 6)
+    assert log.detail["手机号"] == "139****0009"  # the log masks it as the page's refusal does
 
 
 # ---- 阵地 ---------------------------------------------------------------------------------------
