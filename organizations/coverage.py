@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from registry.charts import bar_chart
 from registry.models import Region
 
 from .choices import LiaisonRole, OrganizationStatus, PartyOrgKind
@@ -232,18 +233,10 @@ class CoverageRow:
 
 
 def rates_chart(rows: list[CoverageRow], *, horizontal: bool = False) -> dict:
-    """The chart spec (static/js/charts.js) of organizational and work coverage rates by row."""
-    return {
-        "type": "bar",
-        "horizontal": horizontal,
-        "categories": [r.label for r in rows],
-        "series": [
-            {"name": "组织覆盖率", "data": [r.org_rate for r in rows]},
-            {"name": "工作覆盖率", "data": [r.work_rate for r in rows]},
-        ],
-        "percent": True,
-        "max": 100,
-    }
+    """The chart of organizational and work coverage rates by row."""
+    return bar_chart(
+        rows, series=(("组织覆盖率", "org_rate"), ("工作覆盖率", "work_rate")), horizontal=horizontal, percent=True
+    )
 
 
 def _counts(sets: CoverageSets) -> dict:

@@ -12,10 +12,12 @@ import random
 from django.utils import timezone
 
 from registry.choices import RegionLevel
-from registry.demo import DISTRICT, STREETS, register_demo_builder
-from registry.models import Region
+from registry.crud import checked_bulk_write
+from registry.demo import DISTRICT, STREETS, SUPERUSER, register_demo_builder
+from registry.models import Region, User
 from registry.validators import CREDIT_CODE_CHARSET, credit_code_check_char
 
+from . import services
 from .choices import (
     HonourLevel,
     LiaisonRole,
@@ -29,7 +31,6 @@ from .choices import (
     VenueLevel,
 )
 from .models import (
-    AnnualSurvey,
     Assignment,
     Industry,
     Liaison,
@@ -165,6 +166,8 @@ def build_organizations(stdout=None) -> None:
     for order, name in enumerate(INDUSTRIES, start=1):
         industries[name] = Industry.objects.get_or_create(name=name, defaults={"sort_order": order})[0]
     district = Region.objects.get(code=DISTRICT[0])
+    # records go through the same services as the pages, as the demo's superuser: every rule, history and version
+    admin = User.objects.get(username=SUPERUSER)
     streets = {r.name: r for r in Region.objects.filter(parent=district, level=RegionLevel.STREET)}
     communities = {
         street: list(Region.objects.filter(parent=streets[street], level=RegionLevel.COMMUNITY).order_by("code"))
@@ -179,15 +182,15 @@ def build_organizations(stdout=None) -> None:
             return org
         registered = datetime.date(rng.randint(2008, 2024), rng.randint(1, 12), rng.randint(1, 28))
         rating = rng.choice(["", "", "", Rating.A3, Rating.A4, Rating.A5, Rating.A2])
-        org = Organization(
-            name=name,
-            credit_code=_credit_code(rng, kind),
-            kind=kind,
-            region=region,
-            industry=industries[industry],
-            registration_authority="深圳市龙华区民政局",
-            registration_date=registered,
-            supervising_unit=rng.choice(
+        data = {
+            "name": name,
+            "credit_code": _credit_code(rng, kind),
+            "kind": kind,
+            "region": region,
+            "industry": industries[industry],
+            "registration_authority": "深圳市龙华区民政局",
+            "registration_date": registered,
+            "supervising_unit": rng.choice(
                 [
                     "",
                     "",
@@ -197,33 +200,35 @@ def build_organizations(stdout=None) -> None:
                     "深圳市龙华区卫生健康局",
                 ]
             ),
-            legal_representative=person_name(rng),
-            contact_phone=mobile(rng),
-            address=f"深圳市龙华区{region.parent.name if region.level == 'community' else region.name}"
+            "legal_representative": person_name(rng),
+            "contact_phone": mobile(rng),
+            "address": f"深圳市龙华区{region.parent.name if region.level == 'community' else region.name}"
             f"{rng.choice(['人民路', '和平路', '东环一路', '梅龙大道', '布龙路', '观澜大道'])}{rng.randint(1, 300)}号",
-            is_hub=hub,
-            is_flagship=rng.random() < 0.08,
-            on_abnormal_list=rng.random() < 0.03,
-            rating=rating,
-            rating_year=rng.randint(2021, 2025) if rating else None,
-            honour_level=HonourLevel.DISTRICT if rng.random() < 0.05 else "",
-            venture_list=VentureList.RED if rng.random() < 0.04 else VentureList.BLACK if rng.random() < 0.01 else "",
-        )
-        if org.honour_level:
-            org.honour_year = rng.randint(2020, 2025)
+            "is_hub": hub,
+            "is_flagship": rng.random() < 0.08,
+            "on_abnormal_list": rng.random() < 0.03,
+            "rating": rating,
+            "rating_year": rng.randint(2021, 2025) if rating else None,
+            "honour_level": HonourLevel.DISTRICT if rng.random() < 0.05 else "",
+            "venture_list": (
+                VentureList.RED if rng.random() < 0.04 else VentureList.BLACK if rng.random() < 0.01 else ""
+            ),
+        }
+        if data["honour_level"]:
+            data["honour_year"] = rng.randint(2020, 2025)
         if rng.random() < 0.03:
-            org.status = rng.choice(["deregistered", "revoked"])
-        org.full_clean()
-        org.save()
+            data["status"] = rng.choice(["deregistered", "revoked"])
+        org = services.organization_create(user=admin, data=data)
         # two years of 摸底调查: staff mostly small, a tail of large organizations
         staff = max(1, int(rng.lognormvariate(2.2, 0.8)))
         members = 0 if rng.random() < 0.55 else min(staff, int(rng.expovariate(1 / 3)) + 1)
         mobile_members = rng.randint(0, members) if members and rng.random() < 0.3 else 0
         for year, factor in ((today.year - 2, 0.9), (today.year - 1, 1.0)):
-            AnnualSurvey.objects.get_or_create(
-                organization=org,
-                year=year,
-                defaults={
+            services.survey_create(
+                user=admin,
+                data={
+                    "organization": org,
+                    "year": year,
                     "staff_count": max(1, int(staff * factor)),
                     "party_member_count": members,
                     "mobile_party_member_count": mobile_members,
@@ -233,31 +238,34 @@ def build_organizations(stdout=None) -> None:
             )
         return org
 
-    fixed = []
-    for name, kind, industry, street, hub in FIXED:
-        fixed.append(make(name, kind, industry, streets[street] if street else streets["龙华街道"], hub))
-    promotion = {}
-    for _street_code, street_name, _, _ in STREETS:
-        street = streets[street_name]
-        short = street_name.removesuffix("街道")
-        promotion[street_name] = make(
-            f"深圳市龙华区{street_name}社会组织促进会", OrganizationKind.SOCIAL_GROUP, "社区服务", street, hub=True
-        )
-        made = 1
-        attempts = 0
-        while made < PER_STREET and attempts < PER_STREET * 20:
-            attempts += 1
-            pattern, kind, industry = rng.choice(PATTERNS)
-            community = rng.choice(communities[street_name])
-            name = pattern.format(s=short, c=community.name.removesuffix("社区"), w=rng.choice(WORDS))
-            if Organization.objects.filter(name=name).exists():
-                continue
-            region = community if rng.random() < 0.6 else street
-            make(name, kind, industry, region)
-            made += 1
-    _build_party_tree(rng, district, streets, industries, promotion, fixed)
-    _build_liaisons(rng, district, streets)
-    _build_venues(rng, district, streets, communities)
+    # generated rows, checked as the import checks its rows: the database enforces uniqueness and keys,
+    # and the scope is checked once per model at the end (a query or more per record otherwise)
+    with checked_bulk_write(admin):
+        fixed = []
+        for name, kind, industry, street, hub in FIXED:
+            fixed.append(make(name, kind, industry, streets[street] if street else streets["龙华街道"], hub))
+        promotion = {}
+        for _street_code, street_name, _, _ in STREETS:
+            street = streets[street_name]
+            short = street_name.removesuffix("街道")
+            promotion[street_name] = make(
+                f"深圳市龙华区{street_name}社会组织促进会", OrganizationKind.SOCIAL_GROUP, "社区服务", street, hub=True
+            )
+            made = 1
+            attempts = 0
+            while made < PER_STREET and attempts < PER_STREET * 20:
+                attempts += 1
+                pattern, kind, industry = rng.choice(PATTERNS)
+                community = rng.choice(communities[street_name])
+                name = pattern.format(s=short, c=community.name.removesuffix("社区"), w=rng.choice(WORDS))
+                if Organization.objects.filter(name=name).exists():
+                    continue
+                region = community if rng.random() < 0.6 else street
+                make(name, kind, industry, region)
+                made += 1
+        _build_party_tree(rng, district, streets, industries, promotion, fixed)
+        _build_liaisons(rng, district, streets, admin)
+        _build_venues(rng, district, streets, communities)
 
 
 def _latest(org):
@@ -388,7 +396,7 @@ def _build_party_tree(rng, district, streets, industries, promotion, fixed):
         )
 
 
-def _build_liaisons(rng, district, streets):
+def _build_liaisons(rng, district, streets, admin):
     if Liaison.objects.exists():
         return
     today = timezone.localdate()
@@ -402,17 +410,23 @@ def _build_liaisons(rng, district, streets):
     with_any = set(PartyCoverage.objects.values_list("organization", flat=True))
 
     def liaison(region, unit, post):
-        return Liaison.objects.create(
-            name=person_name(rng),
-            gender=rng.choice(["male", "female"]),
-            mobile=mobile(rng),
-            work_unit=unit,
-            post=post,
-            region=region,
+        return services.liaison_create(
+            user=admin,
+            data={
+                "name": person_name(rng),
+                "gender": rng.choice(["male", "female"]),
+                "mobile": mobile(rng),
+                "work_unit": unit,
+                "post": post,
+                "region": region,
+            },
         )
 
     def assign(person, org, role, begin=start, end=None):
-        Assignment.objects.create(liaison=person, organization=org, role=role, start_date=begin, end_date=end)
+        services.assignment_create(
+            user=admin,
+            data={"liaison": person, "organization": org, "role": role, "start_date": begin, "end_date": end},
+        )
 
     # 党建指导员: district cadres guiding 5–10 each; one overloaded (12), one under-used (3)
     uncovered_small = [o for o in normal if o.pk not in with_any]
@@ -453,8 +467,7 @@ def _build_liaisons(rng, district, streets):
     # an ended assignment keeps its history but no longer covers
     ended = Assignment.objects.filter(role=LiaisonRole.PARTY_LIAISON).order_by("pk").first()
     if ended:
-        ended.end_date = today - datetime.timedelta(days=30)
-        ended.save()
+        services.assignment_end(user=admin, instance=ended, end_date=today - datetime.timedelta(days=30))
 
 
 def _build_venues(rng, district, streets, communities):

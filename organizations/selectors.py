@@ -1,10 +1,12 @@
 """Reads of the organizations app; each starts from restrict(user): the view permission and the region scope."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from registry.models import Region
 from registry.permissions import is_unrestricted
+from registry.scoping import get_visible_or_404
 
+from . import coverage
 from .coverage import annotate_coverage
 from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
 
@@ -93,5 +95,43 @@ def scope_root(*, user) -> Region | None:
     return Region.objects.filter(parent__isnull=True).order_by("code").first()
 
 
-def prefetch_assignments_active():
-    return Prefetch("assignments", queryset=Assignment.objects.active().select_related("liaison"))
+def coverage_page(*, user, region_pk=None, rule: str | None = None) -> dict:
+    """The 两个覆盖 page of one region (the user's scope by default): rates by region and industry, the rules'
+    breach counts, one rule's breaches and the organizations no party work reaches yet."""
+    root = scope_root(user=user)
+    region = get_visible_or_404(Region, user, pk=region_pk) if region_pk else root
+    if region is None:
+        return {"region": None}
+    by_region = coverage.coverage_by_region(user=user, region=region)
+    by_industry = coverage.coverage_by_industry(user=user, region=region)
+    counts = coverage.breach_counts(user=user, region=region)
+    rule = rule if rule in coverage.RULES else None
+    # a rule's own list can be long: the first 200 here, all of them in the filtered 名录 (and its export)
+    shown = coverage.rule_breaches(user=user, region=region, rule=rule, limit=200) if rule else []
+    uncovered = list(coverage.uncovered_organizations(user=user, region=region)[:50])
+    subtotal = coverage.CoverageRow(
+        "sub",
+        f"{region.name}合计",
+        sum(r.total for r in by_region),
+        sum(r.org_covered for r in by_region),
+        sum(r.work_covered for r in by_region),
+        list_params={"region": region.pk},
+    )
+    ancestors = [a for a in region.ancestors() if root and a.path.startswith(root.path)]
+    return {
+        "region": region,
+        "ancestors": ancestors,
+        "by_region": by_region,
+        "by_industry": by_industry,
+        "subtotal": subtotal,
+        "breaches": shown,
+        "breach_counts": counts,
+        "rule": rule,
+        "rule_title": coverage.RULES.get(rule, ""),
+        "rule_is_organization": rule in coverage.ORGANIZATION_RULES,
+        "breach_total": sum(item["count"] for item in counts),
+        "uncovered": uncovered,
+        "uncovered_count": subtotal.uncovered,
+        "region_chart": coverage.rates_chart(by_region),
+        "industry_chart": coverage.rates_chart(by_industry, horizontal=True),
+    }

@@ -3,8 +3,10 @@
 from django.shortcuts import render
 from django.urls import reverse
 
-from registry.scoping import get_visible_or_404
-from registry.views.generic import ObjectDetailView, section
+from registry.views.generic import (
+    ObjectDetailView,
+    section,
+)
 
 from . import coverage, selectors
 from .tables import (
@@ -121,46 +123,9 @@ class LiaisonDetailView(ObjectDetailView):
 def coverage_view(request):
     from django.core.exceptions import PermissionDenied
 
-    from registry.models import Region
-
-    user = request.user
-    if not user.has_perm("organizations.view_organization"):
+    if not request.user.has_perm("organizations.view_organization"):
         raise PermissionDenied("您没有查看社会组织的权限。")
-    root = selectors.scope_root(user=user)
-    region = get_visible_or_404(Region, user, pk=request.GET["region"]) if request.GET.get("region") else root
-    if region is None:
-        return render(request, "organizations/coverage.html", {"region": None})
-    by_region = coverage.coverage_by_region(user=user, region=region)
-    by_industry = coverage.coverage_by_industry(user=user, region=region)
-    counts = coverage.breach_counts(user=user, region=region)
-    rule = request.GET.get("rule") if request.GET.get("rule") in coverage.RULES else None
-    # a rule's own list can be long: the first 200 here, all of them in the filtered 名录 (and its export)
-    shown = coverage.rule_breaches(user=user, region=region, rule=rule, limit=200) if rule else []
-    uncovered = list(coverage.uncovered_organizations(user=user, region=region)[:50])
-    subtotal = coverage.CoverageRow(
-        "sub",
-        f"{region.name}合计",
-        sum(r.total for r in by_region),
-        sum(r.org_covered for r in by_region),
-        sum(r.work_covered for r in by_region),
-        list_params={"region": region.pk},
+    context = selectors.coverage_page(
+        user=request.user, region_pk=request.GET.get("region") or None, rule=request.GET.get("rule")
     )
-    ancestors = [a for a in region.ancestors() if root and a.path.startswith(root.path)]
-    context = {
-        "region": region,
-        "ancestors": ancestors,
-        "by_region": by_region,
-        "by_industry": by_industry,
-        "subtotal": subtotal,
-        "breaches": shown,
-        "breach_counts": counts,
-        "rule": rule,
-        "rule_title": coverage.RULES.get(rule, ""),
-        "rule_is_organization": rule in coverage.ORGANIZATION_RULES,
-        "breach_total": sum(item["count"] for item in counts),
-        "uncovered": uncovered,
-        "uncovered_count": subtotal.uncovered,
-        "region_chart": coverage.rates_chart(by_region),
-        "industry_chart": coverage.rates_chart(by_industry, horizontal=True),
-    }
     return render(request, "organizations/coverage.html", context)

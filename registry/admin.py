@@ -340,7 +340,7 @@ class ScopedModelAdmin(ServiceModelAdmin):
             "subtitle": None,
             "opts": self.opts,
             "object": obj,
-            "history": history_for(obj),
+            "history": history_for(obj, user=request.user),
             **(extra_context or {}),
         }
         return render(request, "admin/tracked_object_history.html", context)

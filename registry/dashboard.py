@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from registry.charts import bar_chart
 from registry.choices import RegionLevel
 from registry.navigation import MenuItem, register_dashboard_panel, register_menu, todos_for
 from registry.selectors import region_counts_by_level, street_community_counts
@@ -23,11 +24,7 @@ def scope_panel(user) -> dict:
     }
     if len(streets) > 1:
         panel["chart_id"] = "chart-scope-streets"
-        panel["chart"] = {
-            "type": "bar",
-            "categories": [s["name"] for s in streets],
-            "series": [{"name": "社区数", "data": [s["communities"] for s in streets]}],
-        }
+        panel["chart"] = bar_chart(streets, label="name", series=(("社区数", "communities"),))
     return panel
 
 

@@ -13,6 +13,7 @@ from registry.models import Region, User
 from registry.roles import ANALYST, DISTRICT_ADMIN, STREET_STAFF, VIEWER
 
 DEMO_PASSWORD = "Tongxin@2026"
+SUPERUSER = "admin"  # the account the apps' demo builders write through the services as
 
 # Codes follow GB/T 2260 (city, district) and GB/T 10114 (street, community) in shape;
 # they are believable for a demo, not an official gazetteer.
@@ -116,7 +117,7 @@ class DemoAccount:
 
 def demo_accounts() -> list[DemoAccount]:
     accounts = [
-        DemoAccount("admin", "系统管理员", None, None, is_staff=True, is_superuser=True),
+        DemoAccount(SUPERUSER, "系统管理员", None, None, is_staff=True, is_superuser=True),
         DemoAccount("quadmin", "区委统战部管理员", DISTRICT_ADMIN, DISTRICT[0], is_staff=True),
         DemoAccount("fenxi", "区委统战部分析员", ANALYST, DISTRICT[0]),
         DemoAccount("chakan", "区委统战部查询员", VIEWER, DISTRICT[0]),

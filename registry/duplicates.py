@@ -44,17 +44,34 @@ def refuse_outside_scope_duplicates(*, request, model, values: dict, exclude_pk=
     names = duplicates_outside_scope(user=request.user, model=model, values=values, exclude_pk=exclude_pk)
     if not names:
         return {}
+    return outside_scope_refusal(
+        user=request.user,
+        request=request,
+        model=model,
+        values={name: values[name] for name in names},
+        attempt=f"新增或修改{model._meta.verbose_name}",
+    )
+
+
+def outside_scope_refusal(*, user, model, values: dict, attempt: str, request=None, detail=None) -> dict[str, str]:
+    """Log one refused attempt to register ``values`` ({field: value}) held outside ``user``'s scope.
+
+    Returns the message per field. The page, the API and the import all answer with it, so that
+    none of them tells more than the others about a record elsewhere.
+    """
     kinds = personal_fields(model)
-    shown = {name: mask_value(kinds[name], values[name]) if name in kinds else values[name] for name in names}
-    labels = {name: str(model._meta.get_field(name).verbose_name) for name in names}
+    shown = {name: mask_value(kinds[name], value) if name in kinds else str(value) for name, value in values.items()}
+    labels = {name: str(model._meta.get_field(name).verbose_name) for name in values}
     record_access(
         request=request,
+        user=user,
         action=AccessAction.SEARCH,
         target_model=model._meta.label,
-        target_repr=f"新增或修改{model._meta.verbose_name}：管辖区域外已有记录",
+        target_repr=f"{attempt}：管辖区域外已有记录",
         fields="、".join(labels.values()),
         detail={
             "结果": "管辖区域外已有记录，已拒绝",
+            **(detail or {}),
             **{labels[name]: value for name, value in shown.items()},
         },
     )

@@ -5,6 +5,7 @@ HistoryContextMiddleware attaches who did it, from which page and address.
 """
 
 from django.db import models
+from django.db.models import Case, When
 
 from registry.personal import mask_value, personal_fields
 from registry.tracking import track_history  # noqa: F401  (the apps' models import it from here)
@@ -33,11 +34,15 @@ def _display_value(model, name: str, value):
     return value
 
 
-def _related_names(model, events) -> dict[str, dict]:
+OUTSIDE_SCOPE = "#{}（不在您的管辖区域）"
+
+
+def _related_names(model, events, user=None) -> dict[str, dict]:
     """{foreign-key field name: {id: the related record's name}} for every id the events mention.
 
     One query per related model, however many events; a related record deleted since shows
-    as ``#id（已删除）``.
+    as ``#id（已删除）``. For a ``user``, a scoped record outside their area shows as
+    ``#id（不在您的管辖区域）``: a history page must not name what the record's own page would 404.
     """
     wanted: dict[str, set] = {}
     for event in events:
@@ -51,7 +56,15 @@ def _related_names(model, events) -> dict[str, dict]:
     names: dict[str, dict] = {}
     for name, ids in wanted.items():
         related = model._meta.get_field(name).related_model
-        found = {str(o.pk): str(o) for o in related._base_manager.filter(pk__in=ids)}
+        rows = related._base_manager.filter(pk__in=ids)
+        scoped = user is not None and hasattr(related.objects, "visible_to")
+        if scoped:
+            # existence and scope in the same query: a deleted record and a hidden one read differently
+            visible = related.objects.visible_to(user).values("pk")
+            rows = rows.annotate(in_scope=Case(When(pk__in=visible, then=True), default=False))
+        found = {
+            str(o.pk): str(o) if not scoped or o.in_scope else OUTSIDE_SCOPE.format(o.pk) for o in rows
+        }
         names[name] = {str(i): found.get(str(i), f"#{i}（已删除）") for i in ids}
     return names
 
@@ -60,8 +73,10 @@ def _related_display(names: dict, value):
     return "（空）" if value in (None, "") else names.get(str(value), f"#{value}（已删除）")
 
 
-def history_for(obj, *, limit: int = 200) -> list[dict]:
+def history_for(obj, *, user=None, limit: int = 200) -> list[dict]:
     """The events of one record, newest first, as rows ready for the 变更记录 table.
+
+    Pages pass the viewing ``user``: related records outside their scope are named by id only.
 
     The old and new values of the model's declared personal fields are masked for everyone:
     a history page is a page, and a clear value leaves only through a logged 显示.
@@ -75,7 +90,7 @@ def history_for(obj, *, limit: int = 200) -> list[dict]:
     events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
     users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
-    related_names = _related_names(model, events)
+    related_names = _related_names(model, events, user)
     rows = []
     for event in events:
         context = event.pgh_context or {}

@@ -115,18 +115,11 @@ def record_clear_values(
     )
 
 
-def shown_id_number(user, value: str | None) -> str:
-    return (value or "") if can_see_personal(user) else mask_id_number(value)
-
-
-def shown_mobile(user, value: str | None) -> str:
-    return (value or "") if can_see_personal(user) else mask_mobile(value)
-
-
 def record_access(
     *,
     request,
     action: str,
+    user=None,
     target=None,
     target_model: str = "",
     target_repr: str = "",
@@ -134,13 +127,16 @@ def record_access(
     reason: str = "",
     detail: dict | None = None,
 ):
-    """Write one AccessLog row: who revealed or exported which personal data, when, from where."""
+    """Write one AccessLog row: who revealed or exported which personal data, when, from where.
+
+    ``request`` may be None for work a background task does for ``user`` (an import): no address then.
+    """
     from django.apps import apps  # not registry.models: the log's queryset reads this module's declarations
 
     from registry.middleware import client_ip
 
     AccessLog = apps.get_model("registry", "AccessLog")
-    user = request.user
+    user = request.user if request is not None else user
     if target is not None:
         target_model = target_model or target._meta.label
         target_repr = target_repr or str(target)
@@ -154,9 +150,9 @@ def record_access(
         fields=fields[:200],
         reason=reason,
         detail=detail or {},
-        ip_address=client_ip(request) or None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        path=mask_numbers(request.get_full_path())[:300],
+        ip_address=(client_ip(request) or None) if request is not None else None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+        path=mask_numbers(request.get_full_path())[:300] if request is not None else "",
     )
 
 

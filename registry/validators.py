@@ -229,10 +229,3 @@ def validate_no_control_characters(value, *, label: str | None = None, multiline
         code="control_characters",
         params={"where": where, "chars": "、".join(names)},
     )
-
-
-def strip_control_characters(value: str, *, multiline: bool = False) -> str:
-    """``value`` without the characters validate_no_control_characters refuses."""
-    return "".join(
-        ch for ch in value if not CONTROL_CHARACTERS_RE.match(ch) or (multiline and ch in MULTILINE_ALLOWED)
-    )

@@ -230,7 +230,7 @@ class RepresentativeAdmin(ScopedModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # a whole ID number or mobile: the same exact, logged, permission-bound match as the pages
         if selectors.personal_term(search_term) is not None:
-            return selectors.personal_search(request=request, queryset=queryset, term=search_term), False
+            return services.representative_personal_search(request=request, queryset=queryset, term=search_term), False
         return super().get_search_results(request, queryset, search_term)
 
 

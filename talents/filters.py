@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
-from . import selectors
+from . import selectors, services
 from .choices import (
     DEMOCRATIC_PARTIES,
     AgeBand,
@@ -94,7 +94,7 @@ class RepresentativeFilter(ScopedFilterSet):
         term = (value or "").strip()
         if selectors.personal_term(term) is not None:
             # a whole ID number or mobile matches exactly, for permitted users only, and is logged
-            return selectors.personal_search(request=self.request, queryset=queryset, term=term)
+            return services.representative_personal_search(request=self.request, queryset=queryset, term=term)
         return super().filter_search(queryset, name, value)
 
     def filter_in_pool(self, queryset, name, value):

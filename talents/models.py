@@ -113,7 +113,13 @@ class Representative(TimeStampedModel):
     )
     specialties = models.ManyToManyField(Specialty, verbose_name="专业特长", blank=True, related_name="representatives")
     # the names of ``specialties``, kept by a signal on every add, remove and clear: a change of
-    # specialties is then a change of this row, and the history triggers put it in 变更记录
+    # specialties is then a change of this row, and the history triggers put it in 变更记录.
+    # Why a copied column rather than pghistory on the through table: 变更记录 lists one row's events,
+    # and a specialty edit must read there as one change "心理 → 法律、医疗" by whoever saved the form.
+    # The through table's events are one insert/delete per link, in another table; history_for would
+    # have to fetch them per person and regroup them by transaction, which is more than the column costs.
+    # The column is display-only (editable=False, no form or import writes it); drop it, the signal and
+    # migration 0002's backfill together once 变更记录 shows related tables' events.
     specialty_names = models.CharField("专业特长", max_length=500, blank=True, editable=False)
     region = models.ForeignKey(
         Region,

@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 
-from registry.choices import AccessAction, RegionLevel
+from registry.charts import bar_chart, pie_chart
+from registry.choices import RegionLevel
 from registry.models import Region
-from registry.personal import can_reveal_personal, mask_id_number, mask_mobile, record_access
+from registry.personal import can_reveal_personal, mask_id_number, mask_mobile
+from registry.scoping import get_visible_or_404
+from registry.tables import bind_personal
 from registry.validators import MOBILE_RE, normalize_code
 
 from .choices import (
@@ -37,6 +41,7 @@ from .models import (
     StatusChange,
     Training,
 )
+from .tables import REPRESENTATIVE_FIELDS
 
 ID_NUMBER_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 TRAINING_TARGET = 3  # sessions a year the department runs at least (and expects each person to attend)
@@ -85,11 +90,6 @@ def current_roles(*, representative: Representative) -> list[Nomination]:
     return list(Nomination.objects.current().filter(representative=representative).order_by("kind", "level"))
 
 
-def trainings_this_year(*, representative: Representative, year: int | None = None) -> int:
-    year = year or timezone.localdate().year
-    return representative.attendances.filter(training__held_on__year=year).count()
-
-
 # ---- search by a full ID number or mobile ----
 def personal_term(term: str) -> tuple[str, str] | None:
     """("id_number"|"mobile", normalized value) when ``term`` is a complete ID number or mobile, else None."""
@@ -109,35 +109,18 @@ def masked_term(term: str) -> str:
     return mask_id_number(value) if kind == "id_number" else mask_mobile(value)
 
 
-def personal_search(*, request, queryset, term: str):
-    """Exact match on a full ID number or mobile, for users who may see or reveal them; logged.
+def personal_search(*, user, queryset, term: str):
+    """Exact match on a full ID number or mobile, for users who may see or reveal them.
 
     Anyone else gets no match at all: a number must never confirm who it belongs to. Partial
     digits never reach here (personal_term needs the whole number), so nothing leaks digit by digit.
+    Pages call services.representative_personal_search, which also writes the access log.
     """
     found = personal_term(term)
-    if found is None:
-        return queryset.none()
-    user = request.user
-    if not can_reveal_personal(user):
+    if found is None or not can_reveal_personal(user):
         return queryset.none()
     field_name, value = found
-    matches = queryset.filter(**{field_name: value})
-    label = "身份证号" if field_name == "id_number" else "手机号"
-    detail = {"query": masked_term(value), "field": label}
-    targets = list(matches.order_by("pk")[:20])
-    for target in targets:
-        record_access(request=request, action=AccessAction.SEARCH, target=target, fields=label, detail=detail)
-    if not targets:
-        record_access(
-            request=request,
-            action=AccessAction.SEARCH,
-            target_model=Representative._meta.label,
-            target_repr="（无匹配）",
-            fields=label,
-            detail={**detail, "matches": 0},
-        )
-    return matches
+    return queryset.filter(**{field_name: value})
 
 
 # ---- groups, trainings, evaluations, nominations ----
@@ -194,6 +177,42 @@ def _same_organization(a: Representative, b: Representative) -> bool:
         return True
     name = a.organization_display
     return bool(name) and name == b.organization_display
+
+
+def duplicate_pair_get(*, user, first_pk: int, second_pk: int) -> tuple[Representative, Representative]:
+    """Two distinct live records the user sees, for the merge page; anything else is a 404."""
+    visible = Representative.objects.visible_to(user).active().select_related("organization", "region")
+    first = get_visible_or_404(Representative, user, pk=first_pk, merged_into__isnull=True)
+    second = get_visible_or_404(Representative, user, pk=second_pk, merged_into__isnull=True)
+    if first.pk == second.pk:
+        raise Http404("两条记录相同。")
+    return visible.get(pk=first.pk), visible.get(pk=second.pk)
+
+
+def merge_preview(*, user, first: Representative, second: Representative) -> dict:
+    """The merge page's side-by-side comparison: each field, the counts of linked records, why they look alike."""
+    # masked for everyone, as on the person pages (each has its logged 显示)
+    rows = [
+        (column.label, column.text(first, clear_personal=False), column.text(second, clear_personal=False))
+        for column in bind_personal(Representative, REPRESENTATIVE_FIELDS)
+        if column.key != "remarks"
+    ]
+    counts = [
+        (label, getattr(first, name).count(), getattr(second, name).count())
+        for label, name in (
+            ("综合评价", "evaluations"),
+            ("参训记录", "attendances"),
+            ("推荐使用", "nominations"),
+            ("服务小组", "memberships"),
+        )
+    ]
+    return {
+        "first": first,
+        "second": second,
+        "rows": rows,
+        "counts": counts,
+        "reason": duplicate_reason(user=user, first=first, second=second),
+    }
 
 
 def duplicate_pairs(*, user) -> list[DuplicatePair]:
@@ -347,4 +366,18 @@ def pool_stats(*, user, year: int | None = None) -> dict:
             "grade",
             EvaluationGrade.choices,
         ),
+    }
+
+
+def pool_overview(*, user) -> dict:
+    """The 入库概况 page: the pool's numbers and a chart of each table."""
+    stats = pool_stats(user=user)
+    return {
+        "stats": stats,
+        "status_chart": pie_chart(stats["by_status"]),
+        "area_chart": bar_chart(stats["by_area"], series=(("入库人数", "count"),)),
+        "stratum_chart": bar_chart(stats["by_stratum"], series=(("入库人数", "count"),), horizontal=True),
+        "affiliation_chart": bar_chart(stats["by_affiliation"], series=(("入库人数", "count"),), horizontal=True),
+        "group_chart": bar_chart(stats["by_group"], series=(("在组人数", "count"),), horizontal=True),
+        "age_chart": bar_chart(stats["by_age"], series=(("入库人数", "count"),)),
     }

@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from registry.choices import AccessAction
 from registry.crud import scoped_create, scoped_delete, scoped_update
 from registry.permissions import manages_level
+from registry.personal import can_reveal_personal, record_access
 from registry.scoping import ensure_still_visible
 
+from . import selectors
 from .choices import IN_POOL, PoolLevel, PoolStatus
 from .models import (
     Attendance,
@@ -380,3 +383,32 @@ def representatives_not_duplicates(*, user, first: Representative, second: Repre
     low, high = sorted((first, second), key=lambda r: r.pk)
     pair, _ = DistinctPair.objects.get_or_create(first=low, second=high, defaults={"confirmed_by": _user(user)})
     return pair
+
+
+# ---- search by a full ID number or mobile ----
+def representative_personal_search(*, request, queryset, term: str):
+    """The records a whole ID number or mobile names (see selectors.personal_search), each look-up logged.
+
+    A search by a number is a disclosure even when nothing matches, so the miss is logged too.
+    """
+    matches = selectors.personal_search(user=request.user, queryset=queryset, term=term)
+    found = selectors.personal_term(term)
+    if found is None or not can_reveal_personal(request.user):
+        return matches
+    field_name, value = found
+    label = "身份证号" if field_name == "id_number" else "手机号"
+    detail = {"query": selectors.masked_term(value), "field": label}
+    with transaction.atomic():
+        targets = list(matches.order_by("pk")[:20])
+        for target in targets:
+            record_access(request=request, action=AccessAction.SEARCH, target=target, fields=label, detail=detail)
+        if not targets:
+            record_access(
+                request=request,
+                action=AccessAction.SEARCH,
+                target_model=Representative._meta.label,
+                target_repr="（无匹配）",
+                fields=label,
+                detail={**detail, "matches": 0},
+            )
+    return matches

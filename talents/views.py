@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from registry.forms import ScopedModelForm
 from registry.scoping import get_visible_or_404
-from registry.tables import bind_personal
 from registry.views.generic import (
     ObjectDetailView,
     ObjectFormView,
@@ -32,7 +31,6 @@ from .tables import (
     PERSON_MEMBERSHIP_TABLE,
     PERSON_NOMINATION_TABLE,
     PERSON_TRAINING_TABLE,
-    REPRESENTATIVE_FIELDS,
     REPRESENTATIVE_TABLE,
     STATUS_CHANGE_TABLE,
 )
@@ -222,30 +220,10 @@ class ServiceGroupDetailView(DistrictWideDetailMixin, ObjectDetailView):
 # ---- 入库概况 ----
 def overview_view(request):
     _require(request.user, "talents.view_representative")
-    stats = selectors.pool_stats(user=request.user)
-    list_url = reverse("talents:representative_list")
-
-    def chart(rows, *, kind="bar", horizontal=False, name="人数"):
-        rows = [r for r in rows if r["count"]] if kind == "pie" else rows
-        if horizontal:
-            rows = rows[::-1]  # a horizontal axis draws its first category at the bottom: keep the tables' order
-        return {
-            "type": kind,
-            "horizontal": horizontal,
-            "categories": [r["label"] for r in rows],
-            "series": [{"name": name, "data": [r["count"] for r in rows]}],
-        }
-
     context = {
         "title": "代表人士入库概况",
-        "stats": stats,
-        "list_url": list_url,
-        "status_chart": chart(stats["by_status"], kind="pie"),
-        "area_chart": chart(stats["by_area"], name="入库人数"),
-        "stratum_chart": chart(stats["by_stratum"], horizontal=True, name="入库人数"),
-        "affiliation_chart": chart(stats["by_affiliation"], horizontal=True, name="入库人数"),
-        "group_chart": chart(stats["by_group"], horizontal=True, name="在组人数"),
-        "age_chart": chart(stats["by_age"], name="入库人数"),
+        "list_url": reverse("talents:representative_list"),
+        **selectors.pool_overview(user=request.user),
     }
     return render(request, "talents/overview.html", context)
 
@@ -273,12 +251,7 @@ def _pair(request):
         first_pk, second_pk = int(source.get("first", "")), int(source.get("second", ""))
     except ValueError as error:
         raise Http404("请从疑似重复名单中选择要处理的两条记录。") from error
-    visible = Representative.objects.visible_to(request.user).active().select_related("organization", "region")
-    first = get_visible_or_404(Representative, request.user, pk=first_pk, merged_into__isnull=True)
-    second = get_visible_or_404(Representative, request.user, pk=second_pk, merged_into__isnull=True)
-    if first.pk == second.pk:
-        raise Http404("两条记录相同。")
-    return visible.get(pk=first.pk), visible.get(pk=second.pk)
+    return selectors.duplicate_pair_get(user=request.user, first_pk=first_pk, second_pk=second_pk)
 
 
 def merge_view(request):
@@ -302,32 +275,13 @@ def merge_view(request):
         else:
             messages.success(request, f"已将编号{duplicate.pk}的记录合并到“{kept}”（编号{kept.pk}）。")
             return redirect(_person_url(kept.pk))
-    # masked for everyone, as on the person pages (each has its logged 显示)
-    rows = [
-        (column.label, column.text(first, clear_personal=False), column.text(second, clear_personal=False))
-        for column in bind_personal(Representative, REPRESENTATIVE_FIELDS)
-        if column.key != "remarks"
-    ]
-    counts = [
-        (label, getattr(first, name).count(), getattr(second, name).count())
-        for label, name in (
-            ("综合评价", "evaluations"),
-            ("参训记录", "attendances"),
-            ("推荐使用", "nominations"),
-            ("服务小组", "memberships"),
-        )
-    ]
     return render(
         request,
         "talents/merge.html",
         {
             "title": "合并疑似重复记录",
-            "first": first,
-            "second": second,
-            "rows": rows,
-            "counts": counts,
             "form": form,
-            "reason": selectors.duplicate_reason(user=request.user, first=first, second=second),
+            **selectors.merge_preview(user=request.user, first=first, second=second),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -62,10 +62,6 @@ class Layout:
     missing: list[str]  # optional template columns the file leaves out: those fields are left as they are
     estimated_rows: int | None
 
-    @property
-    def columns_by_position(self) -> dict[int, Column]:
-        return dict(self.columns)
-
 
 def refuse_unreadable(content: bytes) -> None:
     """Refuse what is not an .xlsx package before openpyxl sees it, with the reason a person can act on."""

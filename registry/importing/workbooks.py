@@ -4,7 +4,6 @@ import io
 
 from django.conf import settings
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -24,14 +23,6 @@ from registry.importing.validation.outcome import problem_text
 HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 HEADER_FONT = Font(bold=True)
-
-
-def _text_cell(ws, value):
-    """A write-only cell that is always text: a value starting with = + - @ must not become a formula."""
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 def build_template(spec: ImportSpec, user) -> bytes:
@@ -188,5 +179,3 @@ def build_error_report(result: dict, *, spec: ImportSpec | None = None, user=Non
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-

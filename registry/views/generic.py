@@ -230,7 +230,7 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
                 "field_rows": field_rows,
                 "reveal_enabled": any(row["reveal_url"] for row in field_rows),
                 "sections": self.related_sections(obj),
-                "history": history_for(obj),
+                "history": history_for(obj, user=self.request.user),
                 "edit_url": self.url_or_none("update", obj.pk),
                 "delete_url": self.url_or_none("delete", obj.pk),
             }

@@ -35,6 +35,6 @@ def region_detail_view(request, pk):
             "region": region,
             "ancestors": region.ancestors(),
             "children": children,
-            "history": history_for(region),
+            "history": history_for(region, user=request.user),
         },
     )

@@ -198,9 +198,30 @@ def test_every_bad_cell_is_reported_with_its_row_column_and_reason(client_a, tre
     assert found[10] == ["V列（摸底调查年度）：填写年度摸底调查时必填，不能为空。"]
     assert found[11] == ["B列（统一社会信用代码）：与第12行重复（统一社会信用代码相同），请只保留一行。"]
     assert found[12] == ["B列（统一社会信用代码）：与第11行重复（统一社会信用代码相同），请只保留一行。"]
-    assert len(found[13]) == 1 and "不在您的管辖区域内" in found[13][0] and found[13][0].startswith("B列")
+    assert found[13] == [
+        "B列（统一社会信用代码）：该统一社会信用代码已登记在您管辖区域以外的记录中，不能重复登记；如需核实，请联系区级管理员。"
+    ]
     assert [reason.split("：")[0] for reason in found[14]] == ["C列（组织类型）", "H列（登记日期）"]
     assert snapshot() == before
+
+
+def test_a_credit_code_held_in_another_street_gets_the_pages_answer_and_is_logged(
+    client_a, tree, industries, street_a_user
+):
+    from registry.models import AccessLog
+
+    OrganizationFactory(credit_code=code(90), name="观澜的组织", region=tree["community_b1"])
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(90, 名称="观澜的组织改名")]))
+    assert counts(record) == (0, 0, 0, 1)
+    assert problems(record)[2] == [
+        "B列（统一社会信用代码）：该统一社会信用代码已登记在您管辖区域以外的记录中，不能重复登记；如需核实，请联系区级管理员。"
+    ]
+    page = client_a.get(reverse("registry:import_record", args=[record.pk])).content.decode()
+    assert "观澜" not in page
+    log = AccessLog.objects.get()
+    assert (log.user, log.action, log.fields) == (street_a_user, "search", "统一社会信用代码")
+    assert log.detail["结果"] == "管辖区域外已有记录，已拒绝" and log.detail["行"] == 2
+    assert log.detail["统一社会信用代码"] == code(90)
 
 
 def test_reimporting_the_same_file_is_all_unchanged(client_a, tree, industries):
@@ -516,7 +537,9 @@ def test_liaison_rows_that_disagree_or_cannot_be_told_apart_are_refused(client_a
         "B列（手机号）：第2行有姓名+工作单位相同的联络员，并填写了手机号；本行未填写。如是同一联络员，请填写相同的手机号。"
     ]
     assert found[5] == ["G列（联络员所属区域）：新增联络员时请填写联络员所属区域。"]
-    assert found[6] == ["B列（手机号）：该联络员已登记，但不在您的管辖区域内，不能导入或修改。"]
+    assert found[6] == [
+        "B列（手机号）：该手机号已登记在您管辖区域以外的记录中，不能重复登记；如需核实，请联系区级管理员。"
+    ]
     assert found[7] == [
         f"H列（社会组织统一社会信用代码）：找不到统一社会信用代码为“{code(99)}”的社会组织，或它不在您的管辖区域内。"
     ]
@@ -525,6 +548,11 @@ def test_liaison_rows_that_disagree_or_cannot_be_told_apart_are_refused(client_a
     assert Liaison.objects.count() == 1 and not Assignment.objects.exists()
     elsewhere.refresh_from_db()
     assert elsewhere.name == "观澜的人"
+    from registry.models import AccessLog
+
+    log = AccessLog.objects.get(target_model="organizations.Liaison")
+    assert (log.action, log.fields, log.detail["行"]) == ("search", "手机号", 6)
+    assert log.detail["手机号"] == "139****0009"  # the log masks it as the page's refusal does
 
 
 # ---- 阵地 ---------------------------------------------------------------------------------------

@@ -101,3 +101,25 @@ def test_history_marks_a_deleted_related_record(tree):
     gone.delete()
     change = next(c for c in history_for(organization)[0]["changes"] if c["field"] == "所属区域")
     assert change == {"field": "所属区域", "before": f"#{gone_pk}（已删除）", "after": "民治1社区"}
+
+
+def test_history_names_a_related_record_outside_the_viewers_scope_by_id_only(
+    client, tree, street_a_user, django_assert_num_queries
+):
+    from tests.factories import IndustryFactory, OrganizationFactory
+
+    elsewhere = tree["community_b1"]
+    organization = OrganizationFactory(region=elsewhere, industry=IndustryFactory(name="教育"))
+    organization.region = tree["community_a1"]
+    organization.save()
+    street_a_user.refresh_from_db()
+    # the events, then one query per related model (regions, industries), the user and scope reads aside
+    with django_assert_num_queries(3):
+        events = history_for(organization, user=street_a_user)
+    change = next(c for c in events[0]["changes"] if c["field"] == "所属区域")
+    assert change == {"field": "所属区域", "before": f"#{elsewhere.pk}（不在您的管辖区域）", "after": "民治1社区"}
+
+    client.force_login(street_a_user)
+    body = client.get(reverse("organizations:organization_detail", args=[organization.pk])).content.decode()
+    assert f"#{elsewhere.pk}（不在您的管辖区域）" in body
+    assert elsewhere.name not in body

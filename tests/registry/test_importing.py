@@ -157,7 +157,7 @@ def test_every_problem_is_reported_with_sheet_row_column_and_reason(client_a, tr
     assert found[9] == ["C列（层级）：“民治街道”的下级应为社区/村/嘎查。"]
     assert found[10] == ["A列（区划代码）：与第11行重复（区划代码相同），请只保留一行。"]
     assert found[11] == ["A列（区划代码）：与第10行重复（区划代码相同），请只保留一行。"]
-    assert "不在您的管辖区域内" in found[12][0] and found[12][0].startswith("A列")
+    assert "已登记在您管辖区域以外" in found[12][0] and found[12][0].startswith("A列")
     assert found[13] == ["B列（名称）：上级区划下已有名为“民治1社区”的区划。"]
     assert record.result["sheet"] == "行政区划"
 
@@ -450,7 +450,7 @@ def test_regions_outside_the_scope_are_refused_and_nothing_changes(client_a, tre
     assert record.error_count == 3
     found = problems(record)
     assert "不在您的管辖区域内" in found[2][0]
-    assert all("不在您的管辖区域内" in reason for reason in found[3])
+    assert all("不在您的管辖区域" in reason or "您管辖区域以外" in reason for reason in found[3])
     assert found[4] == ["D列（上级区划代码）：找不到区划“龙华区”，或它不在您的管辖区域内。"]
     assert (
         'data-testid="commit-button"'

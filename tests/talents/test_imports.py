@@ -249,7 +249,7 @@ def test_every_bad_cell_is_reported_with_its_row_column_and_reason(client_a, tre
     assert found[10][0].startswith("G列（政治面貌）：“共青团员”不是可选值，可选：中共党员、")
     assert found[11] == ["E列（身份证号）：请填写身份证号，或姓名、出生日期，以确定是哪一条记录。"]
     assert found[12] == [
-        f"E列（身份证号）：身份证号为“{mask_id_number(ID_ZHAO)}”的记录已存在，但不在您的管辖区域内，不能导入或修改。"
+        "E列（身份证号）：该身份证号已登记在您管辖区域以外的记录中，不能重复登记；如需核实，请联系区级管理员。"
     ]
     assert found[13] == ["K列（工作单位（名录外））：已选择所在社会组织时，“工作单位（名录外）”请留空。"]
     assert found[14] == [
@@ -408,7 +408,7 @@ def test_the_preview_never_shows_an_id_number_or_mobile_in_clear_to_staff_withou
         assert number not in page and number.lower() not in page
     for number in (MOBILE_WANG, "13900000001", "13912345678", "13612345678", "13712345678"):
         assert number not in page
-    assert mask_id_number(ID_WANG) in page and mask_mobile(MOBILE_WANG) in page and mask_id_number(ID_ZHAO) in page
+    assert mask_id_number(ID_WANG) in page and mask_mobile(MOBILE_WANG) in page
     assert "137****5678" in page  # the echoed cell, masked
     assert elsewhere.name not in page
 

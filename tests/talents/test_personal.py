@@ -351,3 +351,16 @@ def test_the_other_persons_numbers_never_appear(client, street_a_user, person_a,
         client.get(reverse("talents:overview")),
     ):
         assert ID_B not in text(response) and MOBILE_B not in text(response) and "李秀英" not in text(response)
+
+
+def test_the_personal_search_selector_only_reads_and_its_service_logs(rf, street_a_user, person_a):
+    from talents import selectors, services
+
+    queryset = Representative.objects.restrict(street_a_user)
+    assert list(selectors.personal_search(user=street_a_user, queryset=queryset, term=ID_A)) == [person_a]
+    assert not AccessLog.objects.exists()
+    request = rf.get("/talents/", {"q": ID_A})
+    request.user = street_a_user
+    assert list(services.representative_personal_search(request=request, queryset=queryset, term=ID_A)) == [person_a]
+    log = AccessLog.objects.get()
+    assert (log.action, log.target_id, log.fields) == ("search", str(person_a.pk), "身份证号")

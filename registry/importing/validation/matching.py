@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from registry.duplicates import OUTSIDE_SCOPE_DUPLICATE, outside_scope_refusal
 from registry.importing.cells import ACTION_CREATE, ACTION_ERROR, ACTION_UNCHANGED, ACTION_UPDATE
 from registry.importing.converters import RelatedRef, RowRef
 from registry.importing.spec import Column
@@ -83,11 +84,18 @@ class MatchingMixin:
         )
         for outcome, (which, obj) in chosen.items():
             if obj.pk not in visible:
-                shown = "、".join(self._shown(outcome.data, name) for name in self.spec.keys[which])
+                # the same answer and log as the page and the API give: that a record exists elsewhere, nothing more
+                outside_scope_refusal(
+                    user=self.user,
+                    model=model,
+                    values={name: outcome.data.get(name) for name in self.spec.keys[which]},
+                    attempt=f"导入{model._meta.verbose_name}",
+                    detail={"行": outcome.row},
+                )
                 self._problem(
                     outcome,
                     self.spec.first_key_column(which),
-                    f"{self.spec.key_headers(which)}为“{shown}”的记录已存在，但不在您的管辖区域内，不能导入或修改。",
+                    OUTSIDE_SCOPE_DUPLICATE.format(field=self.spec.key_headers(which)),
                 )
             else:
                 outcome.instance = obj
@@ -101,12 +109,6 @@ class MatchingMixin:
             if all(part not in (None, "") for part in key):
                 keys.append((which, key))
         return keys
-
-    def _shown(self, data: dict, name: str) -> str:
-        """A key part as the preview may show it: personal data masked, a record by its name."""
-        column = self.spec.columns_by_field.get(name)
-        value = data.get(name)
-        return column.converter.display(value) if column is not None else str(value)
 
     def _match_children(self, outcomes: list[RowOutcome]) -> None:
         """The stored child records (e.g. this year's survey) of the rows' existing records; one query per chunk."""

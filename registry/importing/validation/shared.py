@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from registry.duplicates import OUTSIDE_SCOPE_DUPLICATE, outside_scope_refusal
 from registry.importing.converters import RelatedRef
 from registry.importing.spec import Related
 from registry.importing.validation.outcome import RowOutcome, _key_value, _SharedRecord, _stored_key
@@ -111,8 +112,17 @@ class SharedMixin:
             if record.problems:
                 continue
             if record.instance is not None and record.instance.pk not in visible:
-                first = related.columns_by_field[related.keys[0][0]]
-                record.problems.append((first, f"该{related.title}已登记，但不在您的管辖区域内，不能导入或修改。"))
+                # the answer and log the page and the API give for a number held elsewhere, nothing more
+                names = related.keys[0]
+                outside_scope_refusal(
+                    user=self.user,
+                    model=model,
+                    values={name: record.data.get(name) for name in names},
+                    attempt=f"导入{model._meta.verbose_name}",
+                    detail={"行": record.definer},
+                )
+                first = related.columns_by_field[names[0]]
+                record.problems.append((first, OUTSIDE_SCOPE_DUPLICATE.format(field=related.key_headers(names))))
                 continue
             if related.check:
                 try:
