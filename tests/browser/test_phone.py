@@ -22,7 +22,6 @@ def _log_in(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-
 def _page_width(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
@@ -74,9 +73,7 @@ def test_lists_on_a_phone_are_cards_with_a_folding_filter_panel(browser, live_se
         context.close()
 
 
-def test_a_detail_page_fits_a_phone_and_a_revealed_mobile_dials(
-    browser, live_server, street_a_user, street_records
-):
+def test_a_detail_page_fits_a_phone_and_a_revealed_mobile_dials(browser, live_server, street_a_user, street_records):
     person = street_records["person"]
     person.name = "李华华"
     person.save()  # a 修改 in the 变更记录
