@@ -77,6 +77,8 @@ def annotate_coverage(queryset, *, on=None):
         staff=_latest_survey("staff_count"),
         party_members=_latest_survey("party_member_count"),
         mobile_members=_latest_survey("mobile_party_member_count"),
+        # the counts read 0 for the rules; a page says 未摸底 instead, since 0 staff is a finding of its own
+        surveyed=Exists(AnnualSurvey.objects.filter(organization=OuterRef("pk"))),
     ).annotate(
         org_covered=ExpressionWrapper(Q(has_party_org=True), output_field=BooleanField()),
         work_covered=ExpressionWrapper(Q(has_party_org=True) | Q(has_work_liaison=True), output_field=BooleanField()),
@@ -461,3 +463,51 @@ def rule_breaches(
                 )
             )
     return breaches
+
+
+@dataclass
+class RuleWarning:
+    """A rule breach a save would create, named as on the coverage page, said on the form before saving."""
+
+    rule: str
+    detail: str
+
+
+def assignment_warnings(*, liaison, organization, role, start_date=None, end_date=None, exclude_pk=None):
+    """The breaches that saving this assignment would create (统战委员 without a party organization,
+    an instructor's 11th organization, an instructor taken from the 30+ organization they guide 1:1)."""
+    today = timezone.localdate()
+    if liaison is None or organization is None or (end_date and end_date < today):
+        return []
+    warnings = []
+    if role == LiaisonRole.UNITED_FRONT_MEMBER and not PartyCoverage.objects.filter(organization=organization).exists():
+        warnings.append(
+            RuleWarning(
+                ORGANIZATION_RULES["uf_member_without_party_org"],
+                f"{organization}尚未建立党组织；统战委员设在党组织中，未建党组织的应选派统战联络员。",
+            )
+        )
+    if role == LiaisonRole.PARTY_INSTRUCTOR:
+        on = max(today, start_date) if start_date else today
+        guided = _active(Assignment.objects.filter(liaison=liaison, role=LiaisonRole.PARTY_INSTRUCTOR), on)
+        guided = guided.exclude(pk=exclude_pk).exclude(organization=organization)
+        others = set(guided.values_list("organization", flat=True))
+        if len(others) + 1 > INSTRUCTOR_MAX:
+            warnings.append(
+                RuleWarning(
+                    LIAISON_RULES["instructor_overload"],
+                    f"{liaison}已指导{len(others)}家社会组织，这将是第{len(others) + 1}家（每名党建指导员指导"
+                    f"{INSTRUCTOR_MIN}—{INSTRUCTOR_MAX}家）。",
+                )
+            )
+        if len(others) == 1:
+            dedicated = annotate_coverage(Organization.objects.filter(pk__in=others)).first()
+            if dedicated is not None and dedicated.staff >= LARGE_STAFF:
+                warnings.append(
+                    RuleWarning(
+                        ORGANIZATION_RULES["large_without_instructor"],
+                        f"{liaison}是{dedicated}（从业人员{dedicated.staff}人）1:1选派的党建指导员，"
+                        f"再指导{organization}后，{dedicated}将没有专门的党建指导员。",
+                    )
+                )
+    return warnings

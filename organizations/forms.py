@@ -1,10 +1,12 @@
 """Create/edit forms of the organizations app (choices narrowed to the user's scope by ScopedModelForm)."""
 
 from django import forms
+from django.utils import timezone
 
 from registry.choices import RegionLevel
-from registry.forms import ScopedModelForm
+from registry.forms import ScopedModelForm, chosen_pk, free_year
 
+from .coverage import assignment_warnings
 from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
 
 
@@ -58,6 +60,24 @@ class SurveyForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
+        if not self.instance.pk:
+            # this year's survey, or for an organization that has it the latest year not yet surveyed
+            chosen, taken = chosen_pk(self, "organization"), ()
+            if chosen:
+                organizations = self.fields["organization"].queryset.filter(pk=chosen)
+                taken = AnnualSurvey.objects.filter(organization__in=organizations).values_list("year", flat=True)
+            self.fields["year"].initial = free_year(taken, preferred=(timezone.localdate().year,))
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        organization = self.cleaned_data.get("organization")
+        if year and organization:
+            others = AnnualSurvey.objects.filter(organization=organization, year=year).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(
+                    f"该社会组织{year}年度已有摸底调查记录，请改选其他年度或打开那条记录修改。", code="unique_year"
+                )
+        return year
 
 
 class PartyOrganizationForm(ScopedModelForm):
@@ -101,6 +121,9 @@ class LiaisonForm(ScopedModelForm):
 
 
 class AssignmentForm(ScopedModelForm):
+    # shown only when the save would breach a coverage rule: the user learns it here, not on the breach list
+    confirm_breach = forms.BooleanField(label="已知晓上述规则提示，仍然保存", required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Assignment
         fields = ["liaison", "organization", "role", "start_date", "end_date", "remarks"]
@@ -109,6 +132,24 @@ class AssignmentForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
         self.fields["liaison"].queryset = self.fields["liaison"].queryset.order_by("name")
+        self.rule_warnings = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:  # a form with mistakes is fixed first; the rules are checked on what can be saved
+            return cleaned
+        self.rule_warnings = assignment_warnings(
+            liaison=cleaned.get("liaison"),
+            organization=cleaned.get("organization"),
+            role=cleaned.get("role"),
+            start_date=cleaned.get("start_date"),
+            end_date=cleaned.get("end_date"),
+            exclude_pk=self.instance.pk,
+        )
+        if self.rule_warnings and not cleaned.get("confirm_breach"):
+            self.fields["confirm_breach"].widget = forms.CheckboxInput()
+            self.add_error("confirm_breach", "保存后将违反上面列出的规则；确需保存，请勾选此项后再次保存。")
+        return cleaned
 
 
 class PairingForm(ScopedModelForm):

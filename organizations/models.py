@@ -10,8 +10,14 @@ from django.utils import timezone
 from registry.history import track_history
 from registry.models import DictionaryItem, Region, TimeStampedModel
 from registry.scoping import RegionScopedManager, RegionScopedQuerySet
-from registry.search import pinyin_initials
-from registry.validators import normalize_code, validate_credit_code, validate_credit_code_issuer, validate_mobile
+from registry.search import name_initials
+from registry.validators import (
+    normalize_code,
+    validate_contact_phone,
+    validate_credit_code,
+    validate_credit_code_issuer,
+    validate_mobile,
+)
 
 from .choices import (
     CREDIT_CODE_CATEGORY,
@@ -116,7 +122,7 @@ class Organization(TimeStampedModel):
         # derived columns of this row only: the normalized code and the pinyin initials for search
         self.credit_code = normalize_code(self.credit_code)
         self.name = (self.name or "").strip()
-        self.name_initials = pinyin_initials(self.name)
+        self.name_initials = name_initials(self.name, max_length=self._meta.get_field("name_initials").max_length)
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -130,9 +136,9 @@ class Organization(TimeStampedModel):
             errors["rating_year"] = "填写了评估等级时，请同时填写评估年度。"
         if self.honour_level and not self.honour_year:
             errors["honour_year"] = "填写了示范性社会组织级别时，请同时填写认定年度。"
-        if self.contact_phone and self.contact_phone.startswith("1"):
+        if self.contact_phone:
             try:
-                validate_mobile(self.contact_phone)
+                validate_contact_phone(self.contact_phone)
             except ValidationError as error:
                 errors["contact_phone"] = error.messages
         if self.registration_date and self.registration_date > timezone.localdate():
@@ -346,7 +352,7 @@ class Liaison(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.mobile = normalize_code(self.mobile)
-        self.name_initials = pinyin_initials(self.name)
+        self.name_initials = name_initials(self.name, max_length=self._meta.get_field("name_initials").max_length)
         super().save(*args, **kwargs)
 
 

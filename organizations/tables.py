@@ -4,6 +4,13 @@ from registry.tables import Column, Table
 
 from .models import Liaison, Organization
 
+NOT_SURVEYED = "未摸底"
+
+
+def survey_count(name: str):
+    """A latest-survey count (annotate_coverage), or 未摸底 for an organization never surveyed: not a 0."""
+    return lambda organization: getattr(organization, name) if getattr(organization, "surveyed", True) else NOT_SURVEYED
+
 ORGANIZATION_TABLE = Table(
     model=Organization,
     columns=[
@@ -26,9 +33,23 @@ ORGANIZATION_TABLE = Table(
         Column("on_abnormal_list", "活动异常名录", in_table=False, width=10),
         Column("honour_level", "示范性社会组织", in_table=False),
         Column("venture_list", "公益创投名单", in_table=False),
-        Column("staff", "从业人员", numeric=True, order_by="staff", width=10),
-        Column("party_members", "正式党员", numeric=True, order_by="party_members", width=10),
-        Column("mobile_members", "流动党员", numeric=True, in_table=False, width=10),
+        Column("staff", "从业人员", accessor=survey_count("staff"), numeric=True, order_by="staff", width=10),
+        Column(
+            "party_members",
+            "正式党员",
+            accessor=survey_count("party_members"),
+            numeric=True,
+            order_by="party_members",
+            width=10,
+        ),
+        Column(
+            "mobile_members",
+            "流动党员",
+            accessor=survey_count("mobile_members"),
+            numeric=True,
+            in_table=False,
+            width=10,
+        ),
         Column("org_covered", "组织覆盖", order_by="org_covered", width=10, flag=True),
         Column("work_covered", "工作覆盖", order_by="work_covered", width=10, flag=True),
         Column("updated_at", "更新时间", order_by="updated_at", in_table=False, width=18),
@@ -65,9 +86,9 @@ ORGANIZATION_FIELDS = [
             if getattr(o, flag)
         ),
     ),
-    Column("staff", "从业人员（最新摸底）"),
-    Column("party_members", "正式党员（最新摸底）"),
-    Column("mobile_members", "其中流动党员"),
+    Column("staff", "从业人员（最新摸底）", accessor=survey_count("staff")),
+    Column("party_members", "正式党员（最新摸底）", accessor=survey_count("party_members")),
+    Column("mobile_members", "其中流动党员", accessor=survey_count("mobile_members")),
     Column("remarks", "备注"),
 ]
 

@@ -17,7 +17,7 @@ from registry.choices import RegionLevel
 from registry.forms import RegionChoiceField, refuse_control_characters
 from registry.models import Region
 from registry.scoping import narrow_choices
-from registry.search import pinyin_initials
+from registry.search import initials_match, initials_term, search_rank, search_words
 from registry.validators import normalize_code
 
 
@@ -122,18 +122,26 @@ class ScopedFilterSet(django_filters.FilterSet):
         return type(form_class.__name__, (FilterForm, form_class), {"unknown_params": unknown, "known_labels": labels})
 
     def filter_search(self, queryset, name, value):
-        term = (value or "").strip()
-        if not term:
+        words = search_words(value)
+        if not words:
             return queryset
+        # every word is found in some searched field: "恒新 协会" finds 恒新科技协会
         condition = Q()
-        for lookup in self.search_fields:
-            condition |= Q(**{lookup: term})
-        code = normalize_code(term)
+        for word in words:
+            condition &= Q(*(Q(**{lookup: word}) for lookup in self.search_fields), _connector=Q.OR)
+        code = normalize_code("".join(words))
         for lookup in self.search_code_fields:
             condition |= Q(**{lookup: code})
-        if self.search_pinyin_field and term.isascii() and term.isalpha():
-            condition |= Q(**{f"{self.search_pinyin_field}__contains": pinyin_initials(term)})
-        return queryset.filter(condition)
+        initials = initials_term(value)
+        if self.search_pinyin_field and initials:
+            condition |= initials_match(self.search_pinyin_field, initials)
+        name_lookup = next((lookup for lookup in self.search_fields if lookup.endswith("name__contains")), None)
+        rank = search_rank(
+            name_field=name_lookup.removesuffix("__contains") if name_lookup else None,
+            initials_field=self.search_pinyin_field,
+            term=value,
+        )
+        return queryset.filter(condition).annotate(search_rank=rank)
 
     @property
     def chosen_filters(self) -> dict:

@@ -135,3 +135,29 @@ class ScopedModelForm(forms.ModelForm):
         else:
             for message in error.messages:
                 self.add_error(None, message)
+
+
+def free_year(taken, *, preferred) -> int:
+    """The first of the ``preferred`` years not ``taken``, else the latest free year before them.
+
+    A yearly record (survey, evaluation) is opened for a year that can still be saved: a form that starts
+    at a year already recorded only fails on 保存.
+    """
+    taken = set(taken)
+    for year in preferred:
+        if year not in taken:
+            return year
+    year = min(preferred) - 1
+    while year in taken:
+        year -= 1
+    return year
+
+
+def chosen_pk(form, name: str) -> int | None:
+    """The primary key the form opened with for ``name`` (?representative=12), if it is a number."""
+    value = form.initial.get(name)
+    value = getattr(value, "pk", value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -188,6 +189,21 @@ MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 def validate_mobile(value: str) -> None:
     if not MOBILE_RE.match(normalize_code(value)):
         raise ValidationError("手机号应为以1开头的11位数字。", code="mobile")
+
+
+# A landline with its area code: 0755-23456789, 0755 2345 6789, (0755)2345678, an extension after 转/-/#
+LANDLINE_RE = re.compile(r"^\(?0\d{2,3}\)?[ -]?\d(?:[ -]?\d){6,7}(?: ?(?:转|-|#|,|ext\.?) ?\d{1,6})?$")
+
+
+def validate_contact_phone(value: str) -> None:
+    """A contact phone is a mobile (starts with 1) or a landline with its area code."""
+    text = re.sub(r"[—–]", "-", unicodedata.normalize("NFKC", str(value or "")).strip())
+    if text.startswith("1"):
+        validate_mobile(re.sub(r"[\s-]", "", text))
+    elif not LANDLINE_RE.match(re.sub(r"\s+", " ", text)):
+        raise ValidationError(
+            "联系电话应为11位手机号，或带区号的固定电话（区号加7—8位号码，如 0755-23456789）。", code="phone"
+        )
 
 
 # C0 controls, DEL and C1 controls: invisible, break Excel cells, and PostgreSQL refuses NUL outright.

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from registry.choices import RegionLevel
-from registry.forms import BLANK_LABEL, DateInput, ScopedModelForm
+from registry.forms import BLANK_LABEL, DateInput, ScopedModelForm, chosen_pk, free_year
 
 from .choices import PoolLevel, PoolStatus
 from .models import Attendance, Evaluation, Membership, Nomination, Representative, ServiceGroup, Training
@@ -132,7 +132,24 @@ class EvaluationForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         _people(self.fields["representative"])
         if not self.instance.pk:
-            self.fields["year"].initial = timezone.localdate().year - 1
+            # last year's evaluation is the one usually due; a person who has it is offered the next missing year
+            year = timezone.localdate().year
+            chosen, taken = chosen_pk(self, "representative"), ()
+            if chosen:
+                people = self.fields["representative"].queryset.filter(pk=chosen)
+                taken = Evaluation.objects.filter(representative__in=people).values_list("year", flat=True)
+            self.fields["year"].initial = free_year(taken, preferred=(year - 1, year))
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        person = self.cleaned_data.get("representative")
+        if year and person:
+            others = Evaluation.objects.filter(representative=person, year=year).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(
+                    f"该代表人士{year}年度已有综合评价，请改选其他年度或打开那条评价修改。", code="unique_year"
+                )
+        return year
 
 
 class NominationForm(ScopedModelForm):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from registry.history import track_history
 from registry.models import DictionaryItem, Region, TimeStampedModel
 from registry.scoping import RegionScopedManager, RegionScopedQuerySet
-from registry.search import pinyin_initials
+from registry.search import name_initials
 from registry.validators import (
     id_number_birth_date,
     id_number_gender,
@@ -190,7 +190,7 @@ class Representative(TimeStampedModel):
     def save(self, *args, **kwargs):
         # derived columns of this row only: normalized numbers and the pinyin initials for search
         self.name = (self.name or "").strip()
-        self.name_initials = pinyin_initials(self.name)
+        self.name_initials = name_initials(self.name, max_length=self._meta.get_field("name_initials").max_length)
         self.id_number = normalize_code(self.id_number)
         self.mobile = normalize_code(self.mobile)
         self.organization_name = (self.organization_name or "").strip()

@@ -16,7 +16,13 @@ from openpyxl.utils.datetime import from_excel
 from registry.importing.cells import CellError, _is_number, clean_text, is_blank, match_key
 from registry.models import DictionaryItem, Region
 from registry.personal import mask_id_number, mask_mobile
-from registry.validators import normalize_code, validate_credit_code, validate_id_number, validate_mobile
+from registry.validators import (
+    normalize_code,
+    validate_contact_phone,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
 
 if TYPE_CHECKING:  # the spec declares its columns with converters: only annotations point back
     from registry.importing.spec import ImportSpec, Related
@@ -711,9 +717,6 @@ class ManyRef(ForeignKeyRef):
         return "、".join(names[:5]) + (f"等{len(names)}个" if len(names) > 5 else "")
 
 
-_PHONE_TEXT = re.compile(r"[0-9()（）+\-—–\s转#,，、/]+")
-
-
 class Phone(Converter):
     """A contact phone: one starting with 1 is checked as a mobile number, anything else kept as a landline."""
 
@@ -733,8 +736,11 @@ class Phone(Converter):
             except ValidationError as exc:
                 raise CellError("；".join(exc.messages)) from exc
             return compact
-        if not _PHONE_TEXT.fullmatch(text) or sum(ch.isdigit() for ch in text) < 7:
-            raise CellError(f"“{clean_text(raw)}”不是有效的电话号码：手机号请填11位数字，固定电话如 0755-23456789。")
+        try:
+            validate_contact_phone(text)
+        except ValidationError as exc:
+            hint = "手机号请填11位数字，固定电话请带区号，如 0755-23456789"
+            raise CellError(f"“{clean_text(raw)}”不是有效的电话号码：{hint}。") from exc
         return text
 
     def index_value(self, raw):

@@ -24,6 +24,7 @@ from registry.pagination import paginate
 from registry.permissions import EXPORT_PERMISSION, may_export
 from registry.personal import can_reveal_personal, can_see_personal
 from registry.scoping import has_model_permission, restrict
+from registry.search import ranked_order
 from registry.tables import Table, bind_personal
 
 NOT_FOUND_MESSAGE = "记录不存在或不在您的管辖区域内。"
@@ -101,7 +102,7 @@ class ObjectListView(ModelPermissionMixin, TemplateView):
         if filterset.is_bound and not filterset.form.is_valid():
             queryset = queryset.none()
         order, sort = self.table.ordering(self.request.GET.get("sort"))
-        return filterset, queryset.order_by(*order), sort
+        return filterset, queryset.order_by(*ranked_order(queryset, order, sort)), sort
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

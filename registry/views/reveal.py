@@ -5,7 +5,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
 from registry.choices import AccessAction
-from registry.personal import can_reveal_personal, record_access
+from registry.personal import can_reveal_personal, personal_kind, record_access
 
 REASON_MAX = 200
 
@@ -41,6 +41,8 @@ class RevealMixin:
         else:
             record_access(request=request, action=AccessAction.REVEAL, target=obj, fields=column.label, reason=reason)
             row.update(masked_text=row["text"], text=column.text(obj, clear_personal=True), revealed=True)
+            # a revealed number is called from the phone in the field, not copied by hand
+            row["dial"] = personal_kind(type(obj), column.key) in ("mobile", "phone") and row["text"] != "—"
         if request.headers.get("HX-Request") == "true":
             # htmx swaps only 2xx answers: the error comes back as a 200 fragment with the form still open
             response = render(request, self.reveal_template_name, {"field": row})

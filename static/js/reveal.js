@@ -17,6 +17,7 @@
       el.setAttribute("data-remask-scheduled", "true");
       window.setTimeout(function () {
         el.textContent = el.getAttribute("data-remask");
+        el.removeAttribute("href");
         el.classList.remove("fw-semibold");
         var note = el.parentNode && el.parentNode.querySelector("[data-remask-note]");
         if (note) { note.textContent = "已重新隐藏；如需再次查看请刷新页面后再点“显示”"; note.className = "badge text-bg-light border ms-1"; }

@@ -41,7 +41,7 @@ def test_create_page_accepts_and_normalizes(client, tree, street_a_user):
     assert response.status_code == 302
     org = Organization.objects.get()
     assert org.credit_code == code
-    assert org.name_initials == "szslhqxjsgfwzx"
+    assert org.name_initials == "szslhqxjsgfwzx lhqxjsgfwzx xjsgfwzx"
 
 
 def test_duplicate_credit_code_in_other_case_is_refused(client, tree, street_a_user):
