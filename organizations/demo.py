@@ -263,33 +263,31 @@ def build_organizations(stdout=None) -> None:
                 region = community if rng.random() < 0.6 else street
                 make(name, kind, industry, region)
                 made += 1
-        _build_party_tree(rng, district, streets, industries, promotion, fixed)
+        _build_party_tree(rng, district, streets, industries, promotion, fixed, admin)
         _build_liaisons(rng, district, streets, admin)
-        _build_venues(rng, district, streets, communities)
+        _build_venues(rng, district, streets, communities, admin)
 
 
 def _latest(org):
     return org.surveys.order_by("-year").first()
 
 
-def _build_party_tree(rng, district, streets, industries, promotion, fixed):
+def _build_party_tree(rng, district, streets, industries, promotion, fixed, admin):
     def party(name, kind, tier, parent, region, industry=None, orgs=(), secretary=None, members=0):
-        node, _ = PartyOrganization.objects.get_or_create(
-            name=name,
-            parent=parent,
-            defaults={
-                "kind": kind,
-                "tier": tier,
-                "region": region,
-                "industry": industry,
-                "secretary": secretary or person_name(rng),
-                "member_count": members,
-                "founded_date": datetime.date(rng.randint(2012, 2023), rng.randint(1, 12), 1),
-            },
-        )
-        for org in orgs:
-            PartyCoverage.objects.get_or_create(party_organization=node, organization=org)
-        return node
+        data = {
+            "name": name,
+            "parent": parent,
+            "kind": kind,
+            "tier": tier,
+            "region": region,
+            "industry": industry,
+            "secretary": secretary or person_name(rng),
+            "member_count": members,
+            "founded_date": datetime.date(rng.randint(2012, 2023), rng.randint(1, 12), 1),
+            "organizations": list(orgs),
+        }
+        existing = PartyOrganization.objects.filter(name=name, parent=parent).first()
+        return existing or services.party_organization_create(user=admin, data=data)
 
     root = party(
         "中共深圳市龙华区社会组织委员会",
@@ -378,9 +376,9 @@ def _build_party_tree(rng, district, streets, industries, promotion, fixed):
             members=_latest(org).mobile_party_member_count,
         )
     for node in PartyOrganization.objects.filter(tier=PartyOrgTier.GRASSROOTS).order_by("pk")[:12]:
-        Pairing.objects.get_or_create(
-            party_organization=node,
-            partner_name=rng.choice(
+        data = {
+            "party_organization": node,
+            "partner_name": rng.choice(
                 [
                     "中共深圳市龙华区民治街道民治社区委员会",
                     "中共富士康科技集团龙华园区委员会",
@@ -388,12 +386,12 @@ def _build_party_tree(rng, district, streets, industries, promotion, fixed):
                     "中共深圳市龙华区人民医院委员会",
                 ]
             ),
-            defaults={
-                "partner_kind": rng.choice([PartnerKind.COMMUNITY, PartnerKind.ENTERPRISE]),
-                "since": datetime.date(rng.randint(2019, 2024), rng.randint(1, 12), 1),
-                "content": "联合开展主题党日、志愿服务进社区、党员共学共建。",
-            },
-        )
+            "partner_kind": rng.choice([PartnerKind.COMMUNITY, PartnerKind.ENTERPRISE]),
+            "since": datetime.date(rng.randint(2019, 2024), rng.randint(1, 12), 1),
+            "content": "联合开展主题党日、志愿服务进社区、党员共学共建。",
+        }
+        if not Pairing.objects.filter(party_organization=node, partner_name=data["partner_name"]).exists():
+            services.pairing_create(user=admin, data=data)
 
 
 def _build_liaisons(rng, district, streets, admin):
@@ -470,22 +468,22 @@ def _build_liaisons(rng, district, streets, admin):
         services.assignment_end(user=admin, instance=ended, end_date=today - datetime.timedelta(days=30))
 
 
-def _build_venues(rng, district, streets, communities):
+def _build_venues(rng, district, streets, communities, admin):
     def venue(name, kind, level, region, org=None, standards=6):
         flags = ["has_site", "has_sign", "has_rules", "has_team", "has_activities", "has_records"]
-        Venue.objects.get_or_create(
-            name=name,
-            region=region,
-            defaults={
-                "kind": kind,
-                "level": level,
-                "operating_organization": org,
-                "address": f"{region.name}{rng.choice(['党群服务中心', '综合楼', '文化中心'])}",
-                "floor_area": rng.choice([80, 120, 200, 350, 600]),
-                "opened_date": datetime.date(rng.randint(2018, 2024), rng.randint(1, 12), 1),
-                **{flag: index < standards for index, flag in enumerate(flags)},
-            },
-        )
+        data = {
+            "name": name,
+            "region": region,
+            "kind": kind,
+            "level": level,
+            "operating_organization": org,
+            "address": f"{region.name}{rng.choice(['党群服务中心', '综合楼', '文化中心'])}",
+            "floor_area": rng.choice([80, 120, 200, 350, 600]),
+            "opened_date": datetime.date(rng.randint(2018, 2024), rng.randint(1, 12), 1),
+            **{flag: index < standards for index, flag in enumerate(flags)},
+        }
+        if not Venue.objects.filter(name=name, region=region).exists():
+            services.venue_create(user=admin, data=data)
 
     hub = Organization.objects.filter(name="龙华区社会组织总会").first()
     venue("龙华区社会组织孵化基地", VenueKind.INCUBATION_BASE, VenueLevel.COUNTY, district, hub)

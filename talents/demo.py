@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from organizations.models import Organization
 from registry.choices import RegionLevel
+from registry.crud import checked_bulk_write
 from registry.demo import DISTRICT, register_demo_builder
 from registry.models import Region, User
 from registry.validators import id_number_check_char
 
+from . import services
 from .choices import (
     DEMOCRATIC_PARTIES,
     HAN,
@@ -264,15 +266,17 @@ def build_talents(stdout=None) -> None:
         return _save_with_history(rng, person, status, level, [specialties[c] for c in chosen], today, admin)
 
     people = []
-    for status, level, count in (
-        (PoolStatus.ADMITTED, PoolLevel.CITY, ADMITTED_CITY),
-        (PoolStatus.ADMITTED, PoolLevel.DISTRICT, ADMITTED_DISTRICT),
-        (PoolStatus.KEY_CONTACT, PoolLevel.CITY, KEY_CONTACTS // 3),
-        (PoolStatus.KEY_CONTACT, PoolLevel.DISTRICT, KEY_CONTACTS - KEY_CONTACTS // 3),
-        (PoolStatus.CANDIDATE, "", CANDIDATES),
-        (PoolStatus.WITHDRAWN, PoolLevel.DISTRICT, WITHDRAWN),
-    ):
-        people.extend(make_person(status, level) for _ in range(count))
+    # generated rows, checked as the import checks its rows: the database enforces uniqueness and keys
+    with checked_bulk_write(admin):
+        for status, level, count in (
+            (PoolStatus.ADMITTED, PoolLevel.CITY, ADMITTED_CITY),
+            (PoolStatus.ADMITTED, PoolLevel.DISTRICT, ADMITTED_DISTRICT),
+            (PoolStatus.KEY_CONTACT, PoolLevel.CITY, KEY_CONTACTS // 3),
+            (PoolStatus.KEY_CONTACT, PoolLevel.DISTRICT, KEY_CONTACTS - KEY_CONTACTS // 3),
+            (PoolStatus.CANDIDATE, "", CANDIDATES),
+            (PoolStatus.WITHDRAWN, PoolLevel.DISTRICT, WITHDRAWN),
+        ):
+            people.extend(make_person(status, level) for _ in range(count))
 
     _build_evaluations(rng, people, today)
     groups = _build_groups(rng, people, district, streets, today, admin)
@@ -282,45 +286,56 @@ def build_talents(stdout=None) -> None:
     _build_duplicates(rng, people, today, admin, used_ids, used_mobiles)
 
 
+# what make_person fills in; the services write the rest (status, history, specialty names)
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "mobile",
+    "political_affiliation",
+    "education",
+    "title",
+    "organization",
+    "organization_name",
+    "position",
+    "stratum",
+    "region",
+    "discovery_channel",
+)
+
+
 def _save_with_history(rng, person, status, level, chosen_specialties, today, admin):
-    """Save the person with a believable dated path through the pool: 候选 › 入库 › 重点联系对象."""
+    """Create the person through the services, with a believable dated path: 候选 › 入库 › 重点联系对象."""
     found = _date_between(rng, datetime.date(2017, 12, 1), today - datetime.timedelta(days=420))
     admitted = _date_between(rng, found + datetime.timedelta(days=60), found + datetime.timedelta(days=400))
     final_status = PoolStatus.ADMITTED if status == PoolStatus.WITHDRAWN else status
-    person.status, person.level = final_status, level if final_status != PoolStatus.CANDIDATE else ""
-    person.status_date = found if final_status == PoolStatus.CANDIDATE else admitted
-    person.full_clean()
-    person.save()
-    person.specialties.set(chosen_specialties)
-    changes = [StatusChange(representative=person, to_status=PoolStatus.CANDIDATE, changed_on=found, note="建档")]
+    data = {name: getattr(person, name) for name in PERSON_FIELDS}
+    person = services.representative_create(
+        user=admin,
+        data={**data, "status": PoolStatus.CANDIDATE, "status_date": found, "specialties": chosen_specialties},
+    )
     if final_status != PoolStatus.CANDIDATE:
-        changes.append(
-            StatusChange(
-                representative=person,
-                from_status=PoolStatus.CANDIDATE,
-                to_status=PoolStatus.ADMITTED,
-                level=level,
-                changed_on=admitted,
-                note=f"经{admitted.year - 1 if admitted.month < 4 else admitted.year}年综合评价，研究同意入库",
-            )
+        services.representative_change_status(
+            user=admin,
+            representative=person,
+            to_status=PoolStatus.ADMITTED,
+            level=level,
+            changed_on=admitted,
+            note=f"经{admitted.year - 1 if admitted.month < 4 else admitted.year}年综合评价，研究同意入库",
         )
     if final_status == PoolStatus.KEY_CONTACT:
         keyed = _date_between(rng, admitted + datetime.timedelta(days=90), today - datetime.timedelta(days=30))
-        changes.append(
-            StatusChange(
-                representative=person,
-                from_status=PoolStatus.ADMITTED,
-                to_status=PoolStatus.KEY_CONTACT,
-                level=level,
-                changed_on=keyed,
-                note="列为重点联系对象",
-            )
+        services.representative_change_status(
+            user=admin,
+            representative=person,
+            to_status=PoolStatus.KEY_CONTACT,
+            level=level,
+            changed_on=keyed,
+            note="列为重点联系对象",
         )
-        person.status_date = keyed
-        person.save(update_fields=["status_date"])
-    for change in changes:
-        change.changed_by = admin
-    StatusChange.objects.bulk_create(changes)
+    person.refresh_from_db()
     person.withdraw_later = status == PoolStatus.WITHDRAWN
     person.admitted_on = admitted if final_status != PoolStatus.CANDIDATE else None
     person.withdrawn_on = None
@@ -517,26 +532,18 @@ def _build_nominations(rng, people, groups, today):
 
 
 def _withdraw(rng, people, today, admin):
-    """Withdrawals go through the same steps as the service: the memberships end on that date."""
+    """Withdrawals through the status service: the dated change, and the memberships end on that date."""
     for person in people:
         if not person.withdraw_later:
             continue
-        on = person.withdrawn_on
-        StatusChange.objects.create(
+        services.representative_change_status(
+            user=admin,
             representative=person,
-            from_status=person.status,
             to_status=PoolStatus.WITHDRAWN,
-            level=person.level,
-            changed_on=on,
-            changed_by=admin,
+            changed_on=person.withdrawn_on,
             note=rng.choice(["工作调离本区", "本人申请退出", "所在社会组织注销"]),
         )
-        person.status, person.status_date = PoolStatus.WITHDRAWN, on
-        person.save(update_fields=["status", "status_date", "updated_at"])
-        for membership in Membership.objects.filter(representative=person, left_on__isnull=True):
-            membership.left_on = max(on, membership.joined_on)
-            membership.note = "退出代表人士库，自动结束"
-            membership.save()
+        person.refresh_from_db()
 
 
 def _build_duplicates(rng, people, today, admin, used_ids, used_mobiles):
