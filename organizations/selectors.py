@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from registry.models import Region
 from registry.permissions import is_unrestricted
 
+from .choices import PartyOrgTier
 from .coverage import annotate_coverage
 from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
 
@@ -95,3 +96,18 @@ def scope_root(*, user) -> Region | None:
 
 def prefetch_assignments_active():
     return Prefetch("assignments", queryset=Assignment.objects.active().select_related("liaison"))
+
+
+def party_tree_tier_totals(tree: list[dict]) -> list[dict]:
+    """Per tier of the 1+6+12+N tree: how many party organizations and how many organizations they cover."""
+    totals = {tier: {"label": label, "party_organizations": 0, "covered": 0} for tier, label in PartyOrgTier.choices}
+    stack = list(tree)
+    while stack:
+        item = stack.pop()
+        tier = totals.setdefault(
+            item["node"].tier, {"label": item["node"].tier, "party_organizations": 0, "covered": 0}
+        )
+        tier["party_organizations"] += 1
+        tier["covered"] += item["node"].covered_count
+        stack.extend(item["children"])
+    return list(totals.values())
