@@ -1,12 +1,15 @@
 """Create/edit forms of the organizations app (choices narrowed to the user's scope by ScopedModelForm)."""
 
 from django import forms
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from registry.choices import RegionLevel
 from registry.forms import ScopedModelForm, chosen_pk, free_year
 
-from .coverage import assignment_warnings
+from .choices import LiaisonRole
+from .coverage import INSTRUCTOR_MAX, INSTRUCTOR_MIN, assignment_warnings
 from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
 
 
@@ -45,6 +48,8 @@ class OrganizationForm(ScopedModelForm):
 
 
 class SurveyForm(ScopedModelForm):
+    picker_fields = ("organization",)
+
     class Meta:
         model = AnnualSurvey
         fields = [
@@ -81,6 +86,7 @@ class SurveyForm(ScopedModelForm):
 
 
 class PartyOrganizationForm(ScopedModelForm):
+    picker_fields = ("organizations",)
     region_levels = (RegionLevel.DISTRICT, RegionLevel.STREET, RegionLevel.COMMUNITY)
 
     class Meta:
@@ -102,7 +108,7 @@ class PartyOrganizationForm(ScopedModelForm):
             "organizations": forms.SelectMultiple(attrs={"size": 8}),
             "remarks": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"organizations": "按住 Ctrl 可多选；只有联合党支部可以覆盖多家社会组织。"}
+        help_texts = {"organizations": "输入名称或拼音首字母查找并逐个选择；只有联合党支部可以覆盖多家社会组织。"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +129,7 @@ class LiaisonForm(ScopedModelForm):
 class AssignmentForm(ScopedModelForm):
     # shown only when the save would breach a coverage rule: the user learns it here, not on the breach list
     confirm_breach = forms.BooleanField(label="已知晓上述规则提示，仍然保存", required=False, widget=forms.HiddenInput)
+    picker_fields = ("liaison", "organization")
 
     class Meta:
         model = Assignment
@@ -131,8 +138,34 @@ class AssignmentForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = self.fields["organization"].queryset.order_by("name")
-        self.fields["liaison"].queryset = self.fields["liaison"].queryset.order_by("name")
+        # what a picker shows under each person: the roles held now and, for an instructor, the load (5–10 rule)
+        today = timezone.localdate()
+        active = Q(assignments__start_date__lte=today) & (
+            Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=today)
+        )
+        self.fields["liaison"].queryset = (
+            self.fields["liaison"]
+            .queryset.annotate(
+                guided=Count(
+                    "assignments__organization",
+                    distinct=True,
+                    filter=active & Q(assignments__role=LiaisonRole.PARTY_INSTRUCTOR),
+                ),
+                current_roles=ArrayAgg("assignments__role", distinct=True, filter=active, default=[]),
+            )
+            .order_by("name")
+        )
         self.rule_warnings = []
+
+    def describe_choice(self, name, obj) -> str:
+        if name != "liaison":
+            return ""
+        roles = "、".join(LiaisonRole(role).label for role in sorted(getattr(obj, "current_roles", None) or []))
+        parts = [part for part in (obj.post, obj.work_unit, roles) if part]
+        guided = getattr(obj, "guided", 0)
+        if guided:
+            parts.append(f"已指导{guided}家（每人{INSTRUCTOR_MIN}—{INSTRUCTOR_MAX}家）")
+        return " · ".join(parts)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from registry.permissions import is_unrestricted
 from registry.scoping import get_visible_or_404
 
 from . import coverage
+from .choices import PartyOrgTier
 from .coverage import annotate_coverage
 from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
 
@@ -135,3 +136,18 @@ def coverage_page(*, user, region_pk=None, rule: str | None = None) -> dict:
         "region_chart": coverage.rates_chart(by_region),
         "industry_chart": coverage.rates_chart(by_industry, horizontal=True),
     }
+
+
+def party_tree_tier_totals(tree: list[dict]) -> list[dict]:
+    """Per tier of the 1+6+12+N tree: how many party organizations and how many organizations they cover."""
+    totals = {tier: {"label": label, "party_organizations": 0, "covered": 0} for tier, label in PartyOrgTier.choices}
+    stack = list(tree)
+    while stack:
+        item = stack.pop()
+        tier = totals.setdefault(
+            item["node"].tier, {"label": item["node"].tier, "party_organizations": 0, "covered": 0}
+        )
+        tier["party_organizations"] += 1
+        tier["covered"] += item["node"].covered_count
+        stack.extend(item["children"])
+    return list(totals.values())

@@ -93,10 +93,11 @@ def party_organization_tree_view(request):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("您没有查看党组织的权限。")
+    tree = selectors.party_organization_tree(user=request.user)
     return render(
         request,
         "organizations/partyorganization_tree.html",
-        {"tree": selectors.party_organization_tree(user=request.user)},
+        {"tree": tree, "tier_totals": selectors.party_tree_tier_totals(tree)},
     )
 
 

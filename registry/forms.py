@@ -9,6 +9,7 @@ from registry.conflicts import VERSION_FIELD, is_versioned
 from registry.models import Region
 from registry.personal import mask_value, personal_fields
 from registry.scoping import narrow_choices
+from registry.search import pinyin_initials
 from registry.validators import validate_no_control_characters
 
 
@@ -79,6 +80,34 @@ def blank_choices_read(form, label: str) -> None:
             field.choices = [(value, label if value == "" else text) for value, text in field.choices]
 
 
+class PickerMixin:
+    """A long list as a searchable picker (static/js/picker.js, Tom Select): every option carries its pinyin
+    initials, so "mz" finds 民治…, and a hint (``describe(obj)``) shown under its name."""
+
+    def __init__(self, attrs=None, choices=(), *, describe=None):
+        super().__init__({**(attrs or {}), "data-picker": ""}, choices)
+        self.describe = describe
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value not in (None, ""):
+            # Tom Select reads an option's data-* attributes into the fields it searches and renders
+            option["attrs"]["data-initials"] = pinyin_initials(str(label))
+            instance = getattr(value, "instance", None)
+            hint = self.describe(instance) if self.describe and instance is not None else ""
+            if hint:
+                option["attrs"]["data-hint"] = hint
+        return option
+
+
+class PickerSelect(PickerMixin, forms.Select):
+    pass
+
+
+class PickerSelectMultiple(PickerMixin, forms.SelectMultiple):
+    pass
+
+
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm whose related-record choices are limited to what ``user`` may see.
 
@@ -87,6 +116,8 @@ class ScopedModelForm(forms.ModelForm):
     """
 
     region_levels: tuple[str, ...] = (RegionLevel.STREET, RegionLevel.COMMUNITY)
+    # fields whose list runs to hundreds (organizations, people): a searchable picker, not a plain select
+    picker_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -103,6 +134,15 @@ class ScopedModelForm(forms.ModelForm):
             if name == "region" and queryset is not None and queryset.model is Region:
                 field.queryset = field.queryset.filter(level__in=self.region_levels).order_by("path")
                 field.label_from_instance = RegionChoiceField.label_from_instance.__get__(field)
+        for name in self.picker_fields:
+            field = self.fields[name]
+            widget_class = PickerSelectMultiple if isinstance(field, forms.ModelMultipleChoiceField) else PickerSelect
+            field.widget = widget_class(describe=lambda obj, name=name: self.describe_choice(name, obj))
+            field.widget.choices = field.choices
+
+    def describe_choice(self, name: str, obj) -> str:
+        """The hint a picker shows under a choice of ``name``; none unless a form says more."""
+        return ""
 
     def _add_version_field(self) -> None:
         """The version the editor opened, posted back so a save over someone else's change is refused."""

@@ -26,6 +26,7 @@ def _people(field):
 
 
 class RepresentativeForm(ScopedModelForm):
+    picker_fields = ("organization",)
     # only when a record is created: afterwards the status changes through 变更状态 (with its dated history)
     status = forms.ChoiceField(
         label="入库状态", choices=PoolStatus.choices, initial=PoolStatus.CANDIDATE, required=False
@@ -106,6 +107,7 @@ class StatusChangeForm(forms.Form):
 
 
 class EvaluationForm(ScopedModelForm):
+    picker_fields = ("representative",)
     class Meta:
         model = Evaluation
         fields = [
@@ -153,6 +155,7 @@ class EvaluationForm(ScopedModelForm):
 
 
 class NominationForm(ScopedModelForm):
+    picker_fields = ("representative",)
     class Meta:
         model = Nomination
         fields = [
@@ -177,6 +180,7 @@ class NominationForm(ScopedModelForm):
 
 
 class TrainingForm(ScopedModelForm):
+    picker_fields = ("attendees",)
     region_levels = (RegionLevel.DISTRICT, RegionLevel.STREET, RegionLevel.COMMUNITY)
 
     attendees = forms.ModelMultipleChoiceField(
@@ -208,6 +212,7 @@ class TrainingForm(ScopedModelForm):
 
 
 class AttendanceForm(ScopedModelForm):
+    picker_fields = ("representative",)
     class Meta:
         model = Attendance
         fields = ["training", "representative"]
@@ -228,6 +233,7 @@ class ServiceGroupForm(ScopedModelForm):
 
 
 class MembershipForm(ScopedModelForm):
+    picker_fields = ("representative",)
     class Meta:
         model = Membership
         fields = ["group", "representative", "role", "joined_on", "left_on", "note"]

@@ -9,6 +9,13 @@
       event.preventDefault();
     }
   });
+  // <button data-tree-toggle="open|close"> unfolds or folds every node of the party-organization tree.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-tree-toggle]");
+    if (!button) { return; }
+    var open = button.getAttribute("data-tree-toggle") === "open";
+    document.querySelectorAll(".tree details").forEach(function (node) { node.open = open; });
+  });
   // <select data-autosubmit> submits its form when changed.
   document.addEventListener("change", function (event) {
     var el = event.target;

@@ -10,7 +10,6 @@
     if (select.tomselect || typeof window.TomSelect === "undefined") { return; }
     var multiple = select.multiple;
     new window.TomSelect(select, {
-      dataAttr: "data-data",
       searchField: ["text", "initials"],
       maxOptions: 200,
       hidePlaceholder: true,
