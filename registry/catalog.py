@@ -71,7 +71,6 @@ class Entry:
     serializer: type | None = None
     api_viewset: type | None = None
     api_options: dict = field(default_factory=dict)  # further viewset attributes (e.g. a selector for the API)
-    import_key: str | None = None  # the registry.importing spec key, when the model has an Excel import
     menu: Menu | None = None
     search: Search | None = None
     # role name → actions (view/add/change/delete) when they differ from registry.roles.ROLE_GRANTS
@@ -94,6 +93,13 @@ class Entry:
 
     def url_name(self, suffix: str) -> str:
         return f"{self.app_label}:{self.model_name}_{suffix}"
+
+    @property
+    def import_spec(self):
+        """The model's Excel import (registry.importing, keyed by the model's label): the list page links to it."""
+        from registry.importing import spec_for_model
+
+        return spec_for_model(self.model)
 
     def has(self, action: str) -> bool:
         return action in self.actions
