@@ -1,6 +1,6 @@
 """Roles are Django groups; this module declares what each one may do.
 
-Domain apps announce themselves with ``register_domain_app`` (from their AppConfig.ready),
+Domain apps announce themselves through their registry.catalog entries (``register_domain_app``),
 so the registry never names them. Permissions are granted after every migrate, add-only,
 so an admin's extra grants survive.
 """
