@@ -8,6 +8,4 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "活动与建言"
 
     def ready(self):
-        from registry.roles import register_domain_app
-
-        register_domain_app(self.label)
+        from . import catalog  # noqa: F401 (declares the models: pages, API, menu, search, role grants)

@@ -65,7 +65,6 @@ register(
         delete_service=services.organization_delete,
         api_prefix="organizations",
         serializer=serializers.OrganizationSerializer,
-        import_key="organizations",
         menu=Menu("社会组织名录", 10),
         search=Search("社会组织", 10),
     )

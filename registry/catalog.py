@@ -71,9 +71,10 @@ class Entry:
     serializer: type | None = None
     api_viewset: type | None = None
     api_options: dict = field(default_factory=dict)  # further viewset attributes (e.g. a selector for the API)
-    import_key: str | None = None  # the registry.importing spec key, when the model has an Excel import
     menu: Menu | None = None
     search: Search | None = None
+    # role name → actions (view/add/change/delete) when they differ from registry.roles.ROLE_GRANTS
+    role_actions: dict | None = None
 
     def __post_init__(self):
         unknown = set(self.actions) - ACTIONS
@@ -92,6 +93,13 @@ class Entry:
 
     def url_name(self, suffix: str) -> str:
         return f"{self.app_label}:{self.model_name}_{suffix}"
+
+    @property
+    def import_spec(self):
+        """The model's Excel import (registry.importing, keyed by the model's label): the list page links to it."""
+        from registry.importing import spec_for_model
+
+        return spec_for_model(self.model)
 
     def has(self, action: str) -> bool:
         return action in self.actions
@@ -192,13 +200,15 @@ _entries: list[Entry] = []
 def register(entry: Entry) -> Entry:
     """Add a model to the catalog (once): its menu item, search and role grants take effect now."""
     from registry.navigation import MenuItem, register_menu
-    from registry.roles import register_domain_app
+    from registry.roles import register_domain_app, register_model_grants
     from registry.search import register_searchable
 
     if any(existing.model is entry.model for existing in _entries):
         return next(existing for existing in _entries if existing.model is entry.model)
     _entries.append(entry)
     register_domain_app(entry.app_label)
+    if entry.role_actions is not None:
+        register_model_grants(entry.app_label, entry.model_name, entry.role_actions)
     if entry.menu is not None and entry.has("list"):
         section = _sections.get(entry.app_label)
         if section is None:

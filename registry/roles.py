@@ -1,6 +1,6 @@
 """Roles are Django groups; this module declares what each one may do.
 
-Domain apps announce themselves with ``register_domain_app`` (from their AppConfig.ready),
+Domain apps announce themselves through their registry.catalog entries (``register_domain_app``),
 so the registry never names them. Permissions are granted after every migrate, add-only,
 so an admin's extra grants survive.
 """
@@ -38,6 +38,8 @@ ROLE_GRANTS = {
 }
 
 _domain_apps: list[str] = []
+# (app_label, model_name) → role → actions, for a model whose grants differ from its app's (an admins' list)
+_model_grants: dict[tuple[str, str], dict[str, list[str]]] = {}
 
 
 def register_domain_app(app_label: str) -> None:
@@ -47,6 +49,17 @@ def register_domain_app(app_label: str) -> None:
 
 def domain_apps() -> list[str]:
     return list(_domain_apps)
+
+
+def register_model_grants(app_label: str, model_name: str, grants: dict[str, list[str]]) -> None:
+    """``grants`` (role → actions) replace ROLE_GRANTS' actions for this one model; a role not named gets none."""
+    _model_grants[(app_label, model_name)] = {role: list(actions) for role, actions in grants.items()}
+
+
+def role_actions(role: str, app_label: str, model_name: str) -> list[str]:
+    """The actions ``role`` has on one model of a domain app."""
+    grants = _model_grants.get((app_label, model_name))
+    return list(grants.get(role, [])) if grants is not None else list(ROLE_GRANTS[role]["actions"])
 
 
 def role_permissions(role: str):
@@ -59,7 +72,13 @@ def role_permissions(role: str):
         actions = Q()
         for action in grants["actions"]:
             actions |= Q(codename__startswith=f"{action}_")
-        query |= Q(content_type__app_label__in=_domain_apps) & actions
+        own_grants = Q(pk__in=[])
+        for app_label, model_name in _model_grants:
+            own_grants |= Q(content_type__app_label=app_label, content_type__model=model_name)
+        query |= Q(content_type__app_label__in=_domain_apps) & actions & ~own_grants
+    for (app_label, model_name), model_grants in _model_grants.items():
+        codenames = [f"{action}_{model_name}" for action in model_grants.get(role, [])]
+        query |= Q(content_type__app_label=app_label, content_type__model=model_name, codename__in=codenames)
     for full in grants["extra"]:
         app_label, codename = full.split(".", 1)
         query |= Q(content_type__app_label=app_label, codename=codename)

@@ -67,7 +67,6 @@ register(
         api_prefix="representatives",
         serializer=serializers.RepresentativeSerializer,
         api_viewset=api_views.RepresentativeViewSet,
-        import_key="representatives",
         menu=Menu("代表人士库", 10),
         search=Search("代表人士", 20),
     )

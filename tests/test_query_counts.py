@@ -41,6 +41,12 @@ _serial = itertools.count(1)
 
 
 # ---- one row of each model, with the related rows its list shows ----
+def _activity_theme():
+    from activities.models import ActivityTheme
+
+    return ActivityTheme.objects.create(name=f"活动主题{next(_serial)}", sort_order=next(_serial))
+
+
 def _organization(tree):
     organization = OrganizationFactory(region=tree["community_a1"], industry=IndustryFactory())
     SurveyFactory(organization=organization, year=2025)
@@ -167,8 +173,10 @@ MAKERS = {
     "talents.Membership": lambda tree: MembershipFactory(
         group=ServiceGroupFactory(region=tree["street_a"]), representative=_representative(tree)
     ),
+    "talents.Attendance": lambda tree: _training(tree).attendances.first(),
     "talents.Specialty": lambda tree: SpecialtyFactory(),
     "registry.Region": _region,
+    "activities.ActivityTheme": lambda tree: _activity_theme(),
 }
 # records owned by an account, not a region: made as the requesting user
 OWNED_MAKERS = {"registry.ImportRecord": _import_record, "registry.AccessLog": _access_log}

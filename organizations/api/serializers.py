@@ -4,6 +4,15 @@ from rest_framework import serializers
 
 from registry.api import ScopedModelSerializer
 
+from ..forms import (
+    AssignmentForm,
+    LiaisonForm,
+    OrganizationForm,
+    PairingForm,
+    PartyOrganizationForm,
+    SurveyForm,
+    VenueForm,
+)
 from ..models import AnnualSurvey, Assignment, Industry, Liaison, Organization, Pairing, PartyOrganization, Venue
 
 
@@ -26,29 +35,9 @@ class OrganizationSerializer(ScopedModelSerializer):
         model = Organization
         fields = [
             "id",
-            "name",
-            "credit_code",
-            "kind",
-            "status",
-            "region",
+            *OrganizationForm.Meta.fields,
             "region_name",
-            "industry",
             "industry_name",
-            "registration_authority",
-            "registration_date",
-            "supervising_unit",
-            "legal_representative",
-            "contact_phone",
-            "address",
-            "is_hub",
-            "is_flagship",
-            "on_abnormal_list",
-            "rating",
-            "rating_year",
-            "honour_level",
-            "honour_year",
-            "venture_list",
-            "remarks",
             "staff",
             "party_members",
             "mobile_members",
@@ -63,16 +52,7 @@ class OrganizationSerializer(ScopedModelSerializer):
 class AnnualSurveySerializer(ScopedModelSerializer):
     class Meta:
         model = AnnualSurvey
-        fields = [
-            "id",
-            "organization",
-            "year",
-            "staff_count",
-            "party_member_count",
-            "probationary_member_count",
-            "mobile_party_member_count",
-            "surveyed_on",
-        ]
+        fields = ["id", *SurveyForm.Meta.fields]
 
 
 class PartyOrganizationSerializer(ScopedModelSerializer):
@@ -81,21 +61,7 @@ class PartyOrganizationSerializer(ScopedModelSerializer):
 
     class Meta:
         model = PartyOrganization
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "tier",
-            "parent",
-            "region",
-            "industry",
-            "organizations",
-            "secretary",
-            "member_count",
-            "founded_date",
-            "remarks",
-            "covered_count",
-        ]
+        fields = ["id", *PartyOrganizationForm.Meta.fields, "covered_count"]
 
 
 class LiaisonSerializer(ScopedModelSerializer):
@@ -103,18 +69,7 @@ class LiaisonSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Liaison
-        fields = [
-            "id",
-            "name",
-            "gender",
-            "mobile",
-            "work_unit",
-            "post",
-            "is_party_member",
-            "region",
-            "remarks",
-            "active_count",
-        ]
+        fields = ["id", *LiaisonForm.Meta.fields, "active_count"]
 
 
 class AssignmentSerializer(ScopedModelSerializer):
@@ -122,33 +77,16 @@ class AssignmentSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "liaison", "organization", "role", "start_date", "end_date", "remarks", "is_active"]
+        fields = ["id", *AssignmentForm.Meta.fields, "is_active"]
 
 
 class PairingSerializer(ScopedModelSerializer):
     class Meta:
         model = Pairing
-        fields = ["id", "party_organization", "partner_name", "partner_kind", "since", "content", "is_active"]
+        fields = ["id", *PairingForm.Meta.fields]
 
 
 class VenueSerializer(ScopedModelSerializer):
     class Meta:
         model = Venue
-        fields = [
-            "id",
-            "name",
-            "kind",
-            "level",
-            "region",
-            "operating_organization",
-            "address",
-            "floor_area",
-            "opened_date",
-            "has_site",
-            "has_sign",
-            "has_rules",
-            "has_team",
-            "has_activities",
-            "has_records",
-            "remarks",
-        ]
+        fields = ["id", *VenueForm.Meta.fields]

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
 from registry import conflicts
@@ -425,33 +425,6 @@ class ObjectDeleteView(ModelPermissionMixin, TemplateView):
     def success_url(self, obj) -> str:
         """Where to go after the delete (override for a record without a list page of its own)."""
         return self.url_or_none("list")
-
-
-def crud_urls(
-    model,
-    prefix: str,
-    *,
-    list_view=None,
-    detail_view=None,
-    create_view=None,
-    update_view=None,
-    delete_view=None,
-    export_view=None,
-) -> list:
-    """URL patterns named <model>_list/_detail/_create/_update/_delete/_export under ``prefix``."""
-    name = model._meta.model_name
-    patterns = []
-    for suffix, route, view in (
-        ("list", "", list_view),
-        ("export", "export/", export_view),
-        ("create", "new/", create_view),
-        ("detail", "<int:pk>/", detail_view),
-        ("update", "<int:pk>/edit/", update_view),
-        ("delete", "<int:pk>/delete/", delete_view),
-    ):
-        if view is not None:
-            patterns.append(path(f"{prefix}{route}", view.as_view(), name=f"{name}_{suffix}"))
-    return patterns
 
 
 def querystring(**params) -> str:

@@ -78,7 +78,7 @@ def import_upload_view(request, model_key):
 
 
 def _list_url(spec: importing.ImportSpec | None) -> str | None:
-    """The model's list page (crud_urls names it <app>:<model>_list), to see the imported records."""
+    """The model's list page (registry.catalog names it <app>:<model>_list), to see the imported records."""
     if spec is None:
         return None
     opts = spec.model._meta

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from registry.api import ScopedModelSerializer
 
 from ..choices import PoolLevel, PoolStatus
+from ..forms import EvaluationForm, MembershipForm, NominationForm, RepresentativeForm, ServiceGroupForm, TrainingForm
 from ..models import (
     Attendance,
     Evaluation,
@@ -46,31 +47,15 @@ class RepresentativeSerializer(ScopedModelSerializer):
         model = Representative
         fields = [
             "id",
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
+            *RepresentativeForm.Meta.fields,
             "age",
-            "id_number",
-            "mobile",
-            "political_affiliation",
-            "education",
-            "title",
-            "organization",
-            "organization_name",
             "organization_display",
-            "position",
-            "stratum",
-            "specialties",
-            "region",
             "region_name",
-            "discovery_channel",
             "status",
             "level",
             "status_date",
             "status_display",
             "merged_into",
-            "remarks",
             "created_at",
             "updated_at",
         ]
@@ -110,20 +95,7 @@ class EvaluationSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Evaluation
-        fields = [
-            "id",
-            "representative",
-            "year",
-            "political_stance",
-            "deliberation",
-            "social_influence",
-            "duty_performance",
-            "total",
-            "grade",
-            "evaluator",
-            "evaluated_on",
-            "remarks",
-        ]
+        fields = ["id", *EvaluationForm.Meta.fields, "total"]
 
 
 class NominationSerializer(ScopedModelSerializer):
@@ -132,21 +104,7 @@ class NominationSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Nomination
-        fields = [
-            "id",
-            "representative",
-            "kind",
-            "level",
-            "year",
-            "body",
-            "post",
-            "recommended_by",
-            "outcome",
-            "term_end",
-            "remarks",
-            "is_current",
-            "role_display",
-        ]
+        fields = ["id", *NominationForm.Meta.fields, "is_current", "role_display"]
 
 
 class TrainingSerializer(ScopedModelSerializer):
@@ -160,18 +118,7 @@ class TrainingSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Training
-        fields = [
-            "id",
-            "title",
-            "held_on",
-            "organizer",
-            "hours",
-            "location",
-            "region",
-            "content",
-            "attendees",
-            "attendee_count",
-        ]
+        fields = ["id", *TrainingForm.Meta.fields, "attendees", "attendee_count"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -192,10 +139,10 @@ class ServiceGroupSerializer(ScopedModelSerializer):
 
     class Meta:
         model = ServiceGroup
-        fields = ["id", "name", "kind", "region", "founded_on", "description", "member_count"]
+        fields = ["id", *ServiceGroupForm.Meta.fields, "member_count"]
 
 
 class MembershipSerializer(ScopedModelSerializer):
     class Meta:
         model = Membership
-        fields = ["id", "group", "representative", "role", "joined_on", "left_on", "note"]
+        fields = ["id", *MembershipForm.Meta.fields]

@@ -237,3 +237,21 @@ def test_merged_records_cannot_be_edited(client, tree, district_admin):
     page = client.get(reverse("talents:representative_detail", args=[merged.pk])).content.decode()
     assert "本记录已合并到" in page and reverse("talents:representative_update", args=[merged.pk]) not in page
     assert Membership.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "expected"),
+    [("district_admin", 200), ("street_a_user", 200), ("analyst", 403), ("viewer", 403)],
+)
+def test_status_page_needs_change_permission(request, client, tree, role_fixture, expected):
+    person = RepresentativeFactory(name="代表A", region=tree["community_a1"])
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(reverse("talents:representative_status", args=[person.pk])).status_code == expected
+
+
+def test_delete_through_the_page(client, tree, district_admin):
+    person = RepresentativeFactory(name="待删除", region=tree["community_a1"])
+    client.force_login(district_admin)
+    response = client.post(reverse("talents:representative_delete", args=[person.pk]))
+    assert response.status_code == 302 and response.url == reverse("talents:representative_list")
+    assert not Representative.objects.filter(pk=person.pk).exists()
