@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
+from registry.models import Region
 
 from . import selectors, services
 from .choices import (
@@ -50,6 +51,12 @@ class RepresentativeFilter(ScopedFilterSet):
     search_placeholder = "姓名、拼音首字母、单位；完整身份证号或手机号"
 
     region = RegionSubtreeFilter(label="街道/社区")
+    # the 入库概况's "（街道直属）" figure: people kept at the street itself, in none of its communities
+    region_own = django_filters.ModelChoiceFilter(
+        field_name="region",
+        queryset=Region.objects.filter(level__in=RegionSubtreeFilter.ALL_LEVELS),
+        label="所属区域（本级，不含下级）",
+    )
     status = django_filters.ChoiceFilter(choices=PoolStatus.choices, label="入库状态")
     in_pool = YesNoFilter(label="在库（已入库及重点联系）", method="filter_in_pool")
     level = django_filters.ChoiceFilter(choices=PoolLevel.choices, label="入库级别")
@@ -76,6 +83,7 @@ class RepresentativeFilter(ScopedFilterSet):
         fields = [
             "q",
             "region",
+            "region_own",
             "status",
             "in_pool",
             "level",

@@ -4,6 +4,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from itertools import combinations
+from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
@@ -283,6 +284,10 @@ def _counts(queryset, field_name, choices) -> list[dict]:
     return [{"value": value, "label": label, "count": rows.get(value, 0)} for value, label in choices]
 
 
+def _in_pool_query(**filters) -> str:
+    return urlencode({"in_pool": "true", **filters})
+
+
 def area_counts(*, user, queryset) -> list[dict]:
     """People per place: per street of a district; for one street, per community and the street itself.
 
@@ -293,12 +298,26 @@ def area_counts(*, user, queryset) -> list[dict]:
     )
     counts = {row["region"]: row["n"] for row in queryset.order_by().values("region").annotate(n=Count("pk"))}
     streets = [r for r in regions if r.level == RegionLevel.STREET]
+    # each row carries the 名录 query that lists its people (入库及重点联系), so its figure links to them
     if len(streets) == 1:
         street = streets[0]
-        rows = [{"label": r.name, "count": counts.get(r.pk, 0)} for r in regions if r.parent_id == street.pk]
-        return [*rows, {"label": f"{street.name}（街道直属）", "count": counts.get(street.pk, 0)}]
+        rows = [
+            {"label": r.name, "count": counts.get(r.pk, 0), "query": _in_pool_query(region=r.pk)}
+            for r in regions
+            if r.parent_id == street.pk
+        ]
+        own = {
+            "label": f"{street.name}（街道直属）",
+            "count": counts.get(street.pk, 0),
+            "query": _in_pool_query(region_own=street.pk),
+        }
+        return [*rows, own]
     return [
-        {"label": street.name, "count": sum(counts.get(r.pk, 0) for r in regions if r.path.startswith(street.path))}
+        {
+            "label": street.name,
+            "count": sum(counts.get(r.pk, 0) for r in regions if r.path.startswith(street.path)),
+            "query": _in_pool_query(region=street.pk),
+        }
         for street in streets
     ]
 

@@ -39,3 +39,13 @@ def test_overview_figures_lead_to_lists_of_the_same_count(client, pool, who, req
     client.force_login(request.getfixturevalue(who))
     with time_machine.travel(datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC), tick=False):
         assert_each_figure_matches_its_list(client, "/talents/overview/", at_least=15)
+
+
+def test_each_area_of_a_street_and_its_own_people_lead_to_their_lists(client, pool, tree, street_a_user):
+    # one person kept at the street itself: the figure 民治街道（街道直属）
+    RepresentativeFactory(region=tree["street_a"], status="admitted", level="district")
+    client.force_login(street_a_user)
+    page = client.get("/talents/overview/").content.decode()
+    assert "（街道直属）" in page and "region_own=" in page
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC), tick=False):
+        assert_each_figure_matches_its_list(client, "/talents/overview/", at_least=18)
