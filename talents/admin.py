@@ -10,6 +10,7 @@ from registry.scoping import narrow_choices
 
 from . import selectors, services
 from .choices import PoolLevel, PoolStatus
+from .forms import NominationForm
 from .models import (
     Attendance,
     Evaluation,
@@ -43,18 +44,7 @@ class NominationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Nomination
-        fields = [
-            "representative",
-            "kind",
-            "level",
-            "year",
-            "body",
-            "post",
-            "recommended_by",
-            "outcome",
-            "term_end",
-            "remarks",
-        ]
+        fields = NominationForm.Meta.fields  # the field list is the page form's, written once
 
     def clean(self):
         cleaned = super().clean()
