@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.personal import MASKERS, personal_kind
+from registry.personal import mask_value, personal_kind
 
 
 def _resolve(obj, path: str):
@@ -55,7 +55,7 @@ class Column:
         """The value with personal data masked unless ``clear_personal``."""
         value = self.raw(obj)
         if self.personal and value and not clear_personal:
-            return MASKERS[self.personal](str(value))
+            return mask_value(self.personal, value)
         return value
 
     def text(self, obj, *, clear_personal: bool) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from registry.charts import bar_chart, pie_chart
 from registry.choices import RegionLevel
 from registry.models import Region
-from registry.personal import can_reveal_personal, mask_id_number, mask_mobile
+from registry.personal import can_reveal_personal, mask_value
 from registry.scoping import get_visible_or_404
 from registry.tables import bind_personal
 from registry.validators import MOBILE_RE, normalize_code
@@ -107,7 +107,7 @@ def masked_term(term: str) -> str:
     if found is None:
         return term
     kind, value = found
-    return mask_id_number(value) if kind == "id_number" else mask_mobile(value)
+    return mask_value(kind, value)
 
 
 def personal_search(*, user, queryset, term: str):

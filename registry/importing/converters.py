@@ -15,7 +15,7 @@ from openpyxl.utils.datetime import from_excel
 
 from registry.importing.cells import CellError, _is_number, clean_text, is_blank, match_key
 from registry.models import DictionaryItem, Region
-from registry.personal import mask_id_number, mask_mobile
+from registry.personal import mask_value, personal_fields
 from registry.validators import (
     normalize_code,
     validate_contact_phone,
@@ -132,7 +132,6 @@ class Converter:
 
     format = "文本"
     number_format = "@"  # the template column's Excel format; "@" keeps long codes as text
-    personal = False
     same_file = False  # may refer to a record another row of the file creates
     ref_field: str | None = None  # the field of that record a same-file reference names
     strict_options = True  # the template's dropdown refuses other values (a region may also be typed as a code)
@@ -142,6 +141,16 @@ class Converter:
 
     def bind(self, model_field) -> None:
         self.model_field = model_field
+
+    @property
+    def personal_kind(self) -> str | None:
+        """How the bound field is masked, as its model declares it (Model.personal_fields); None when not personal."""
+        f = self.model_field
+        return personal_fields(f.model).get(f.name) if f is not None else None
+
+    @property
+    def personal(self) -> bool:
+        return self.personal_kind is not None
 
     def convert(self, raw, ctx: ImportContext):
         raise NotImplementedError
@@ -176,6 +185,8 @@ class Converter:
     def display(self, value) -> str:
         if value is None or value == "":
             return "（空）"
+        if self.personal_kind:  # previews and error messages are seen by more than the uploader
+            return mask_value(self.personal_kind, value)
         return str(value)
 
     def current(self, instance, name: str):
@@ -237,20 +248,12 @@ class CreditCode(_CheckedCode):
 
 class IdNumber(_CheckedCode):
     format = "18位居民身份证号（校验末位）"
-    personal = True
     validator = validate_id_number
-
-    def display(self, value) -> str:
-        return mask_id_number(value) if value else "（空）"
 
 
 class Mobile(_CheckedCode):
     format = "11位手机号"
-    personal = True
     validator = validate_mobile
-
-    def display(self, value) -> str:
-        return mask_mobile(value) if value else "（空）"
 
 
 class Integer(Converter):
@@ -721,7 +724,6 @@ class Phone(Converter):
     """A contact phone: one starting with 1 is checked as a mobile number, anything else kept as a landline."""
 
     format = "手机号，或固定电话如 0755-23456789"
-    personal = True
 
     def convert(self, raw, ctx):
         if _is_number(raw):
@@ -745,9 +747,6 @@ class Phone(Converter):
 
     def index_value(self, raw):
         return clean_text(raw)
-
-    def display(self, value) -> str:
-        return mask_mobile(value) if value else "（空）"
 
 
 def infer_converter(model_field) -> Converter:

@@ -200,7 +200,11 @@ def test_bad_phones_say_why(raw, phrase):
 
 
 def test_a_phone_is_shown_masked():
-    assert Phone().display("13800138000") == "138****8000"
+    from organizations.models import Organization
+
+    converter = Phone()
+    converter.bind(Organization._meta.get_field("contact_phone"))  # masked as the model declares it
+    assert converter.display("13800138000") == "138****8000"
 
 
 def test_a_list_cell_is_split_on_every_separator_people_use():

@@ -25,6 +25,8 @@ class ProbeTopic(DictionaryItem):
 class Probe(models.Model):
     """Stands in for a domain model such as an organization or a representative."""
 
+    personal_fields = {"id_number": "id_number", "mobile": "mobile"}  # declared on the model, as the apps do
+
     code = models.CharField("编号", max_length=20, unique=True)
     name = models.CharField("名称", max_length=20)
     born = models.DateField("出生日期", null=True, blank=True)
