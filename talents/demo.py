@@ -35,6 +35,7 @@ from .choices import (
     ServiceGroupKind,
     SocialStratum,
 )
+from .forms import RepresentativeForm
 from .models import (
     Attendance,
     Evaluation,
@@ -286,24 +287,9 @@ def build_talents(stdout=None) -> None:
     _build_duplicates(rng, people, today, admin, used_ids, used_mobiles)
 
 
-# what make_person fills in; the services write the rest (status, history, specialty names)
-PERSON_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "mobile",
-    "political_affiliation",
-    "education",
-    "title",
-    "organization",
-    "organization_name",
-    "position",
-    "stratum",
-    "region",
-    "discovery_channel",
-)
+# what make_person fills in: the page form's fields but the specialties (set apart) and remarks; the services
+# write the rest (status, history, specialty names)
+PERSON_FIELDS = tuple(f for f in RepresentativeForm.Meta.fields if f not in ("specialties", "remarks"))
 
 
 def _save_with_history(rng, person, status, level, chosen_specialties, today, admin):

@@ -2,17 +2,13 @@
 
 import pytest
 
-from tests.factories import TEST_PASSWORD
+from tests.browser.helpers import log_in
 
 
 @pytest.fixture
 def login(page, live_server):
     def do(username: str):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/")
+        log_in(page, live_server.url, username)
         return page
 
     return do

@@ -1,25 +1,14 @@
 """Browser: two people edit the same organization; the later save is stopped, shows what changed, and re-applies."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from organizations.models import Organization
-from tests.factories import TEST_PASSWORD, OrganizationFactory
+from tests.browser.helpers import DESKTOP, SHOTS, log_in
+from tests.factories import OrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/shots")
-DESKTOP = {"width": 1366, "height": 900}
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_later_save_sees_the_conflict_and_keeps_both_changes(
@@ -31,8 +20,8 @@ def test_the_later_save_sees_the_conflict_and_keeps_both_changes(
     second_context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     try:
         first, second = first_context.new_page(), second_context.new_page()
-        _log_in(first, live_server.url, district_admin.username)
-        _log_in(second, live_server.url, street_a_user.username)
+        log_in(first, live_server.url, district_admin.username)
+        log_in(second, live_server.url, street_a_user.username)
         first.goto(edit_url)
         second.goto(edit_url)
 

@@ -1,25 +1,13 @@
 """Browser: a street worker on a 375 px phone — lists as stacked cards, a folding filter panel, no page wider
 than the screen, a revealed mobile that dials."""
 
-from pathlib import Path
 
 import pytest
 
-from tests.factories import TEST_PASSWORD, AssignmentFactory, LiaisonFactory, OrganizationFactory, RepresentativeFactory
+from tests.browser.helpers import DESKTOP, PHONE, SHOTS, log_in
+from tests.factories import AssignmentFactory, LiaisonFactory, OrganizationFactory, RepresentativeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/shots")
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1366, "height": 900}
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _page_width(page) -> int:
@@ -43,7 +31,7 @@ def test_lists_on_a_phone_are_cards_with_a_folding_filter_panel(browser, live_se
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
-        _log_in(page, live_server.url, street_a_user.username)
+        log_in(page, live_server.url, street_a_user.username)
         for path, shot, name in (
             ("/organizations/", "organizations", "长者综合服务中心"),
             ("/organizations/liaisons/", "liaisons", "张晓明"),
@@ -80,7 +68,7 @@ def test_a_detail_page_fits_a_phone_and_a_revealed_mobile_dials(browser, live_se
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
-        _log_in(page, live_server.url, street_a_user.username)
+        log_in(page, live_server.url, street_a_user.username)
         page.goto(f"{live_server.url}/talents/{person.pk}/")
         page.screenshot(path=SHOTS / "usability_phone_representative.png", full_page=True)
         assert _page_width(page) <= PHONE["width"]
@@ -103,7 +91,7 @@ def test_the_desktop_list_stays_a_table(browser, live_server, street_a_user, str
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     try:
-        _log_in(page, live_server.url, street_a_user.username)
+        log_in(page, live_server.url, street_a_user.username)
         page.goto(f"{live_server.url}/organizations/")
         page.screenshot(path=SHOTS / "usability_desktop_organizations.png")
         assert page.get_by_test_id("filter-form").is_visible()

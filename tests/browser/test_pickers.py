@@ -1,14 +1,13 @@
 """Browser: long lists are searchable pickers — by name or pinyin initials, on a phone too — and the liaison
 picker says each person's post, unit, roles and how many organizations they already guide."""
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from organizations.models import Assignment, PartyOrganization
+from tests.browser.helpers import DESKTOP, PHONE, SHOTS, log_in
 from tests.factories import (
-    TEST_PASSWORD,
     AssignmentFactory,
     LiaisonFactory,
     OrganizationFactory,
@@ -16,18 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/shots")
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1366, "height": 900}
-
-
-def _log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base}/")
 
 
 def test_a_party_organization_picks_the_organizations_it_covers_by_initials_on_a_phone(
@@ -40,7 +27,7 @@ def test_a_party_organization_picks_the_organizations_it_covers_by_initials_on_a
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
     page = context.new_page()
     try:
-        _log_in(page, live_server.url, street_a_user.username)
+        log_in(page, live_server.url, street_a_user.username)
         page.goto(f"{live_server.url}/organizations/party-organizations/new/")
         assert "按住 Ctrl" not in page.content()
         page.locator("#id_name").fill("中共民治长者综合服务中心支部")
@@ -73,7 +60,7 @@ def test_the_liaison_picker_shows_post_unit_roles_and_load(browser, live_server,
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     try:
-        _log_in(page, live_server.url, street_a_user.username)
+        log_in(page, live_server.url, street_a_user.username)
         page.goto(f"{live_server.url}/organizations/assignments/new/?organization={target.pk}")
         page.locator("#id_liaison-ts-control").click()
         page.locator("#id_liaison-ts-control").fill("cg")

@@ -1,0 +1,17 @@
+"""What the browser tests share: logging in through the real login page, the viewport sizes, where shots go."""
+
+from pathlib import Path
+
+from tests.factories import TEST_PASSWORD
+
+SHOTS = Path("/tmp/shots")
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/")
