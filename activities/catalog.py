@@ -1,17 +1,64 @@
 """The activities app's models in the registry catalog: pages, API, menu, search and role grants come from here."""
 
+from django.urls import reverse
+
 from registry.catalog import Entry, Menu, Search, register, register_section
 from registry.roles import ANALYST, DISTRICT_ADMIN, STREET_STAFF, VIEWER
 
-from . import selectors, services
-from .api.serializers import ActivityThemeSerializer
-from .filters import ActivityThemeFilter
-from .forms import ActivityThemeForm
-from .models import ActivityTheme
-from .tables import ACTIVITY_THEME_TABLE
+from . import selectors, services, views
+from .api.serializers import ActivitySerializer, ActivityThemeSerializer, ParticipationSerializer
+from .filters import ActivityFilter, ActivityThemeFilter, ParticipationFilter
+from .forms import ActivityForm, ActivityThemeForm, ParticipationForm
+from .models import Activity, ActivityTheme, Participation
+from .tables import ACTIVITY_FIELDS, ACTIVITY_TABLE, ACTIVITY_THEME_TABLE, PARTICIPATION_TABLE
+
+
+def _activity_page(obj) -> str:
+    return reverse("activities:activity_detail", args=[obj.activity_id])
+
 
 register_section("activities", "活动与建言", 40)
 
+register(
+    Entry(
+        model=Activity,
+        prefix="",
+        title="活动",
+        selector=selectors.activity_list,
+        filterset=ActivityFilter,
+        table=ACTIVITY_TABLE,
+        detail_fields=ACTIVITY_FIELDS,
+        detail_view=views.ActivityDetailView,
+        form=ActivityForm,
+        create_service=services.activity_create,
+        update_service=services.activity_update,
+        delete_service=services.activity_delete,
+        api_prefix="activities",
+        serializer=ActivitySerializer,
+        menu=Menu("活动台账", 10),
+        search=Search("活动", 60),
+    )
+)
+register(
+    Entry(
+        model=Participation,
+        prefix="participations/",
+        actions=frozenset({"list", "export", "create", "update", "delete", "api"}),
+        title="参与人员",
+        selector=selectors.participation_list,
+        filterset=ParticipationFilter,
+        table=PARTICIPATION_TABLE,
+        form=ParticipationForm,
+        create_service=services.participation_create,
+        update_service=services.participation_update,
+        delete_service=services.participation_delete,
+        success_url=_activity_page,
+        delete_success_url=_activity_page,
+        api_prefix="participations",
+        serializer=ParticipationSerializer,
+        menu=Menu("参与人员与服务时长", 20),
+    )
+)
 register(
     Entry(
         model=ActivityTheme,

@@ -222,3 +222,34 @@ class YearFilter(django_filters.NumberFilter):
             },
         )
         super().__init__(*args, **kwargs)
+
+
+class MonthField(forms.CharField):
+    """A calendar month as YYYY-MM (the browser's month picker sends it so); read as (year, month)."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "例如 2022-03"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            parsed = datetime.datetime.strptime(value, "%Y-%m")
+        except ValueError:
+            raise ValidationError("请按“年-月”填写月份，例如 2022-03。", code="invalid") from None
+        if not 1900 <= parsed.year <= 2100:
+            raise ValidationError("月份的年份应在 1900 至 2100 年之间。", code="invalid")
+        return (parsed.year, parsed.month)
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2022-03"})
+class MonthFilter(django_filters.Filter):
+    """?month=2022-03: the model's queryset method ``in_month(year, month)`` decides what lies in it
+    (local Shanghai dates, an indexed range)."""
+
+    field_class = MonthField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.in_month(*value)

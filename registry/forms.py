@@ -27,6 +27,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    """A local date and time picker (the browser's own, on a phone too), read and shown in Shanghai time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 def refuse_control_characters(field, label) -> None:
     """Text fields refuse invisible control characters (tabs and line breaks only in a multi-line box).
 
@@ -127,7 +136,9 @@ class ScopedModelForm(forms.ModelForm):
         blank_choices_read(self, BLANK_LABEL)
         for name, field in self.fields.items():
             queryset = narrow_choices(field, user)
-            if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
+            if isinstance(field.widget, forms.DateTimeInput) and not isinstance(field.widget, DateTimeInput):
+                field.widget = DateTimeInput()
+            elif isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
                 field.widget = DateInput()
             if isinstance(field, forms.CharField):
                 refuse_control_characters(field, field.label or name)

@@ -67,3 +67,22 @@ def register_todo(order: int, provider) -> None:
 def todos_for(user) -> list[dict]:
     """Every app's open items for the 工作台's 待办提醒, those with nothing open left out."""
     return [item for provider in _in_order(_todo_providers) for item in provider(user) if item["count"]]
+
+
+_detail_sections: list[tuple[str, int, object]] = []
+
+
+def register_detail_section(model_label: str, order: int, provider) -> None:
+    """A later app adds a block to an earlier app's detail page (an organization's activities).
+
+    ``model_label`` is "app_label.ModelName"; ``provider(obj, user)`` returns a section dict
+    (registry.views.generic.section) or None. The page's own sections come first.
+    """
+    if all(existing is not provider for _, _, existing in _detail_sections):
+        _detail_sections.append((model_label.lower(), order, provider))
+
+
+def detail_sections_for(obj, user) -> list[dict]:
+    label = obj._meta.label_lower
+    providers = sorted(((order, p) for lbl, order, p in _detail_sections if lbl == label), key=lambda pair: pair[0])
+    return [data for _, provider in providers if (data := provider(obj, user))]

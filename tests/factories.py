@@ -220,3 +220,60 @@ class NominationFactory(factory.django.DjangoModelFactory):
     level = "district"
     year = factory.LazyFunction(lambda: last_year())
     outcome = "pending"
+
+
+def local_datetime(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    """An aware datetime at that Shanghai wall-clock time."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
+
+
+class ActivityThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.ActivityTheme"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"活动主题{n}")
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A volunteer activity held last year, 09:00–12:00, counted for 20 人次 and 60 hours."""
+
+    class Meta:
+        model = "activities.Activity"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"志愿服务活动{n}")
+    kind = "volunteer"
+    status = "held"
+    start_at = factory.LazyFunction(lambda: local_datetime(last_year(), 3, 12, 9))
+    end_at = factory.LazyAttribute(lambda a: a.start_at + datetime.timedelta(hours=3))
+    region = None
+    headcount = 20
+    service_hours = 60
+    beneficiaries = 100
+    donation_amount = 0
+    goods_value = 0
+
+    @factory.post_generation
+    def organizations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizations.set(extracted)
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "activities.Participation"
+
+    activity = factory.SubFactory(ActivityFactory)
+    representative = None
+    name = factory.Sequence(lambda n: f"志愿者{n}")
+    role = "volunteer"
+    hours = 3

@@ -73,6 +73,20 @@ def _liaison(tree):
     return liaison
 
 
+def _activity(tree):
+    from tests.factories import ActivityFactory, ActivityThemeFactory, ParticipationFactory
+
+    activity = ActivityFactory(
+        region=tree["street_a"],
+        organizations=[_organization(tree)],
+        themes=[ActivityThemeFactory(name="乡村振兴")],
+    )
+    activity.covered_regions.set([tree["community_a1"]])
+    ParticipationFactory(activity=activity, representative=_representative(tree))
+    ParticipationFactory(activity=activity)
+    return activity
+
+
 def _venue(tree):
     from organizations.models import Venue
 
@@ -177,6 +191,8 @@ MAKERS = {
     "talents.Specialty": lambda tree: SpecialtyFactory(),
     "registry.Region": _region,
     "activities.ActivityTheme": lambda tree: _activity_theme(),
+    "activities.Activity": _activity,
+    "activities.Participation": lambda tree: _activity(tree).participations.order_by("pk").first(),
 }
 # records owned by an account, not a region: made as the requesting user
 OWNED_MAKERS = {"registry.ImportRecord": _import_record, "registry.AccessLog": _access_log}

@@ -20,6 +20,7 @@ from registry import conflicts
 from registry.conflicts import VERSION_FIELD, EditConflict
 from registry.exporting import export_response
 from registry.history import history_for
+from registry.navigation import detail_sections_for
 from registry.pagination import paginate
 from registry.permissions import EXPORT_PERMISSION, may_export
 from registry.personal import can_reveal_personal, can_see_personal
@@ -230,7 +231,7 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
                 "title": str(obj),
                 "field_rows": field_rows,
                 "reveal_enabled": any(row["reveal_url"] for row in field_rows),
-                "sections": self.related_sections(obj),
+                "sections": [*self.related_sections(obj), *detail_sections_for(obj, user)],
                 "history": history_for(obj, user=self.request.user),
                 "edit_url": self.url_or_none("update", obj.pk),
                 "delete_url": self.url_or_none("delete", obj.pk),
