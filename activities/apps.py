@@ -8,4 +8,5 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "活动与建言"
 
     def ready(self):
-        from . import catalog  # noqa: F401 (declares the models: pages, API, menu, search, role grants)
+        # catalog declares the models (pages, API, menu, search, role grants); imports the Excel import specs
+        from . import catalog, imports  # noqa: F401

@@ -319,6 +319,13 @@ class Participation(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def clean(self):
+        errors = self.rule_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def rule_errors(self, *, others: tuple[int, Decimal] | None = None) -> dict[str, str]:
+        """The rules as {field: message}. ``others`` is how many other named participants the activity has and
+        their hours: as stored unless given (the Excel import adds the rows of its file that come before)."""
         errors = {}
         if not self.representative_id and not (self.name or "").strip():
             errors["name"] = "请选择代表人士，或填写库外人员的姓名。"
@@ -329,20 +336,22 @@ class Participation(TimeStampedModel):
                 errors["hours"] = (
                     f"服务时长（{self.hours}小时）超过活动时长（{duration}小时；每天最多{HOURS_PER_DAY}小时）。"
                 )
-            others = Participation.objects.filter(activity=activity).exclude(pk=self.pk)
-            totals = others.aggregate(count=models.Count("pk"), hours=Sum("hours"))
-            if totals["count"] + 1 > activity.headcount:
+            if others is None:
+                stored = Participation.objects.filter(activity=activity).exclude(pk=self.pk)
+                totals = stored.aggregate(count=models.Count("pk"), hours=Sum("hours"))
+                others = (totals["count"], totals["hours"] or Decimal("0"))
+            count, hours = others
+            if count + 1 > activity.headcount:
                 errors.setdefault(
                     "activity",
-                    f"活动登记的参与人次为{activity.headcount}，少于具名参与人员（加上本人共{totals['count'] + 1}人）："
+                    f"活动登记的参与人次为{activity.headcount}，少于具名参与人员（加上本人共{count + 1}人）："
                     "请先在活动中调高“参与人次”。",
                 )
-            named_hours = (totals["hours"] or Decimal("0")) + (self.hours or Decimal("0"))
+            named_hours = hours + (self.hours or Decimal("0"))
             if named_hours > activity.service_hours:
                 errors.setdefault(
                     "hours",
                     f"具名参与人员的时长之和（{named_hours}小时）将超过活动登记的服务时长（{activity.service_hours}小时）："
                     "请先在活动中调高“服务时长”。",
                 )
-        if errors:
-            raise ValidationError(errors)
+        return errors

@@ -20,7 +20,7 @@ from registry.importing.converters import RelatedRef, RowRef
 from registry.importing.spec import ImportSpec
 from registry.importing.validation import Validation
 from registry.importing.validation.outcome import RowOutcome
-from registry.personal import mask_numbers, mask_value, personal_fields
+from registry.personal import mask_numbers, mask_value
 
 # ---------------------------------------------------------------------------------------------
 # Preview and commit
@@ -65,7 +65,7 @@ def _personal_positions(layout) -> dict[int, str]:
     """Position in the row → kind, for the columns the models declare personal (ID numbers, mobiles)."""
     positions = {}
     for index, column in layout.columns:
-        kind = personal_fields(column.model_field.model).get(column.field)
+        kind = column.converter.personal_kind  # the model's declaration, as the converter reads it
         if kind:
             positions[index] = kind
     return positions

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import models
+from django.utils import timezone
 from openpyxl.utils.datetime import from_excel
 
 from registry.importing.cells import CellError, _is_number, clean_text, is_blank, match_key
@@ -344,6 +345,60 @@ class Date(Converter):
         return value.isoformat() if value else "（空）"
 
 
+_TIME_TEXT = re.compile(r"(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2}))?")
+
+
+class DateTime(Converter):
+    """A moment as the user's wall clock reads it (the current time zone, Asia/Shanghai): "2022-03-12 09:00", an Excel
+    date-time cell, or a plain date, which means 00:00 of that day (so a date alone is never a guessed hour)."""
+
+    format = "日期时间，如 2022-03-12 09:00（北京时间；只填日期按当天 00:00 计）"
+    number_format = "yyyy-mm-dd hh:mm"
+
+    def convert(self, raw, ctx):
+        if isinstance(raw, datetime.datetime):
+            return self._aware(raw, raw)
+        if isinstance(raw, datetime.date):
+            return self._aware(datetime.datetime.combine(raw, datetime.time()), raw)
+        if isinstance(raw, bool | datetime.time):
+            raise CellError(f"“{clean_text(raw)}”不是日期时间，请填写如 2022-03-12 09:00。")
+        if _is_number(raw):
+            if 1 <= raw < 2958466:  # an Excel serial date-time whose cell format was set to 常规
+                return self._aware(from_excel(raw), raw)
+            raise CellError(f"“{clean_text(raw)}”不是日期时间，请填写如 2022-03-12 09:00。")
+        text = unicodedata.normalize("NFKC", clean_text(raw)).strip()
+        day_text, _, time_text = re.sub(r"(?<=\d)T(?=\d)", " ", text).partition(" ")
+        day = Date().convert(day_text, ctx)
+        clock = datetime.time()
+        time_text = time_text.strip()
+        if time_text:
+            match = _TIME_TEXT.fullmatch(time_text)
+            try:
+                clock = datetime.time(*(int(part) for part in match.groups() if part is not None)) if match else None
+            except ValueError:
+                clock = None
+            if clock is None:
+                raise CellError(f"“{clean_text(raw)}”中的时间不可识别，请填写如 2022-03-12 09:00。")
+        return self._aware(datetime.datetime.combine(day, clock), raw)
+
+    def _aware(self, value: datetime.datetime, raw) -> datetime.datetime:
+        if not 1900 <= value.year <= 2100:
+            raise CellError(f"日期时间“{clean_text(raw)}”超出合理范围（1900—2100年）。")
+        # Excel keeps a time as a fraction of a day: 09:10 may come back as 09:09:59.999…
+        if value.microsecond >= 500_000:
+            value += datetime.timedelta(seconds=1)
+        value = value.replace(microsecond=0)
+        if timezone.is_aware(value):
+            return timezone.localtime(value)
+        return timezone.make_aware(value)
+
+    def display(self, value) -> str:
+        if not value:
+            return "（空）"
+        local = timezone.localtime(value)
+        return f"{local:%Y-%m-%d %H:%M}" + (f":{local:%S}" if local.second else "")
+
+
 _TRUE = {"是", "Y", "YES", "TRUE", "1", "√", "有"}
 _FALSE = {"否", "N", "NO", "FALSE", "0", "×", "无"}
 
@@ -531,6 +586,54 @@ class RegionRef(_Lookup):
         return super().display(value)
 
 
+class ManyRegionRef(RegionRef):
+    """Several regions in one cell (the communities an activity served), each by name, full name or code, in scope.
+
+    Separated as ManyRef's lists are; every unknown one is named at once. A blank cell means none.
+    """
+
+    number_format = "@"
+
+    def __init__(self, *, levels: Iterable[str] | None = None):
+        super().__init__(levels=levels)
+
+    def describe(self) -> str:
+        return super().describe() + "；多个用“、”分隔"
+
+    def parts(self, raw) -> list[str]:
+        text = raw if isinstance(raw, str) else clean_text(raw)
+        return list(dict.fromkeys(part for part in (clean_text(p) for p in LIST_SEPARATORS.split(text)) if part))
+
+    def index_value(self, raw):
+        return tuple(sorted(normalize_code(part) for part in self.parts(raw)))
+
+    def convert(self, raw, ctx):
+        regions, problems = [], []
+        for part in self.parts(raw):
+            try:
+                regions.append(super().convert(part, ctx))
+            except CellError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise CellError("".join(problems))
+        return list({region.pk: region for region in regions}.values())
+
+    def empty_value(self):
+        return []
+
+    def current(self, instance, name: str):
+        return list(getattr(instance, name).all())  # prefetched by the validation
+
+    def same(self, current, new) -> bool:
+        return {obj.pk for obj in current or []} == {obj.pk for obj in new or []}
+
+    def display(self, value) -> str:
+        if not value:
+            return "（空）"
+        names = sorted(region.name for region in value)
+        return "、".join(names[:5]) + (f"等{len(names)}个" if len(names) > 5 else "")
+
+
 class DictionaryRef(_Lookup):
     """An item of an admin-maintained list (行业类别, 专业特长 …) given by its name."""
 
@@ -596,6 +699,11 @@ class ForeignKeyRef(_Lookup):
         self.model = self.model or model_field.related_model
         self.label = self.label or str(self.model._meta.get_field(self.to_field).verbose_name)
         self.target_model = self.model
+
+    @property
+    def personal_kind(self) -> str | None:
+        # the cell holds the named record's ``to_field`` (a person's ID number), masked as that model declares it
+        return personal_fields(self.model).get(self.to_field) if self.model is not None else None
 
     @property
     def scoped(self) -> bool:
@@ -769,7 +877,7 @@ def infer_converter(model_field) -> Converter:
     if isinstance(model_field, models.BooleanField):
         return Boolean()
     if isinstance(model_field, models.DateTimeField):
-        raise ImproperlyConfigured(f"导入列 {model_field.name}：暂不支持日期时间字段。")
+        return DateTime()
     if isinstance(model_field, models.DateField):
         return Date()
     if isinstance(model_field, models.DecimalField):

@@ -286,6 +286,10 @@ def import_request_commit(*, user, record: ImportRecord, confirmed_errors: int) 
         raise PermissionDenied(f"您没有导入“{spec.title}”的权限（需要新增和修改权限）。")
     if record.status != ImportStatus.PENDING:
         raise ValidationError("该导入不在“待确认”状态，不能再确认。")
+    if spec.all_or_nothing and record.error_count:
+        raise ValidationError(
+            f"「{spec.title}」须整个文件没有错误才能导入（没有写入任何数据）：请改正错误行后重新上传。"
+        )
     if confirmed_errors != record.error_count:
         raise ValidationError("确认的错误行数与预览不一致，请刷新页面核对预览后再确认。")
     if record.create_count + record.update_count == 0:

@@ -50,15 +50,21 @@ class Related:
 
     Its blank cells mean "not given": an existing record keeps what it has, a new one gets the
     field's default. ``create``/``update``/``check`` are as for ImportSpec.
+
+    ``existing_only`` (shared records only): the columns only name a record that is already stored
+    and in the user's scope — the activity a participant list belongs to. It is never created nor
+    changed (no ``create``/``update``, no permission to add or change it needed); a row naming an
+    unknown one is refused.
     """
 
     model: type[models.Model]
     link: str
     keys: tuple[tuple[str, ...], ...]
-    create: Callable[..., models.Model]
-    update: Callable[..., models.Model]
+    create: Callable[..., models.Model] | None = None
+    update: Callable[..., models.Model] | None = None
     check: Callable[..., None] | None = None
     title: str = ""
+    existing_only: bool = False
     shared: bool = field(default=False, init=False)  # the row's record points at it (e.g. a liaison)
     optional: bool = field(default=True, init=False)  # a row may leave it out
     name: str = field(default="", init=False)
@@ -80,6 +86,12 @@ class Related:
             if len(self.keys) != 1:
                 raise ImproperlyConfigured(f"{self.model._meta.label}：附属记录只能有一个键。")
             self.name = self.model._meta.model_name
+        if self.existing_only and not self.shared:
+            raise ImproperlyConfigured(
+                f"{self.model._meta.label}：只有本行指向的记录（外键在本模型上）可以只引用已有记录。"
+            )
+        if not self.existing_only and (self.create is None or self.update is None):
+            raise ImproperlyConfigured(f"{self.model._meta.label}：附属记录须声明 create 和 update。")
         self.keys = tuple(tuple(key) for key in self.keys)
         self.title = self.title or str(self.model._meta.verbose_name)
 
@@ -126,6 +138,13 @@ class ImportSpec:
     ``derive(data)`` fills values that follow from others in the row (a birth date from the ID
     number) before the row is matched and compared. ``records()`` are the records a row may match,
     scope aside (default: all of the model's; e.g. leave merged duplicates out).
+
+    ``file_check(*, user, data, instance, tally)`` is for rules across the rows of one file (participants
+    counted against their activity's 人次): called after ``check`` for each row that would be written, in
+    commit order, with ``tally``, a dict kept for the whole validation; it raises ValidationError as
+    ``check`` does, and records in ``tally`` what a row it accepts adds. ``all_or_nothing``: a file with
+    any bad row cannot be committed at all (figures that only make sense together, such as a month's
+    activities and their participants), instead of importing its good rows.
     """
 
     model: type[models.Model]
@@ -138,6 +157,8 @@ class ImportSpec:
     alternate_keys: tuple[tuple[str, ...], ...] = ()
     derive: Callable[[dict], None] | None = None
     records: Callable[[], models.QuerySet] | None = None
+    file_check: Callable[..., None] | None = None
+    all_or_nothing: bool = False
     title: str = ""
     notes: tuple[str, ...] = ()
     key: str = ""
@@ -225,7 +246,7 @@ class ImportSpec:
 
     @property
     def permissions(self) -> tuple[str, ...]:
-        models_written = [self.model, *(related.model for related in self.related)]
+        models_written = [self.model, *(related.model for related in self.related if not related.existing_only)]
         return tuple(
             f"{m._meta.app_label}.{action}_{m._meta.model_name}" for m in models_written for action in ("add", "change")
         )

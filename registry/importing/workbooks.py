@@ -92,6 +92,11 @@ def _required_text(column: Column) -> str:
 
 def _related_note(related: Related) -> str:
     headers = "、".join(column.header for column in related.columns)
+    if related.existing_only:
+        return (
+            f"{headers}各列指明本行属于哪一{related.title}：按{related.describe_keys()}查找，"
+            f"须是系统中已登记且在您管辖区域内的{related.title}（不会新增或修改{related.title}），请与登记时填写的完全一致。"
+        )
     if related.shared:
         return (
             f"{headers}各列是{related.title}的信息：按{related.describe_keys()}识别同一{related.title}，"

@@ -240,3 +240,43 @@ def test_a_list_cell_names_every_unknown_or_out_of_scope_record_at_once(tree, st
     assert str(caught.value) == (
         f"找不到统一社会信用代码为“{valid_credit_code(2)}”、“{valid_credit_code(3)}”的社会组织，或不在您的管辖区域内。"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2022-03-12 09:00", (2022, 3, 12, 9, 0)),
+        ("2022/3/12 9:00", (2022, 3, 12, 9, 0)),
+        ("2022-03-12T09:00:00", (2022, 3, 12, 9, 0)),
+        ("2022年3月12日 09：00", (2022, 3, 12, 9, 0)),
+        (datetime.datetime(2022, 3, 12, 9, 0), (2022, 3, 12, 9, 0)),
+        # Excel keeps 09:10 as a fraction of a day that may come back a hair early
+        (datetime.datetime(2022, 3, 12, 9, 9, 59, 999_600), (2022, 3, 12, 9, 10)),
+        (44632.375, (2022, 3, 12, 9, 0)),  # a serial date-time whose cell format was set to 常规
+        # a plain date is 00:00 of that day
+        ("2022-03-12", (2022, 3, 12, 0, 0)),
+        (datetime.date(2022, 3, 12), (2022, 3, 12, 0, 0)),
+    ],
+)
+def test_date_times_are_shanghai_wall_clock_times(raw, expected):
+    from django.utils import timezone
+
+    value = convert(importing.DateTime(), raw)
+    assert timezone.is_aware(value)
+    assert value == timezone.make_aware(datetime.datetime(*expected))
+    assert str(value.tzinfo) == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(
+    ("raw", "phrase"),
+    [
+        ("2022-03-12 25:00", "中的时间不可识别"),
+        ("2022-03-12 上午", "中的时间不可识别"),
+        ("2022-02-30 09:00", "月或日超出范围"),
+        (datetime.time(9, 0), "不是日期时间"),
+        ("1850-01-01 09:00", "超出合理范围"),
+    ],
+)
+def test_bad_date_times_say_why(raw, phrase):
+    with pytest.raises(CellError, match=phrase):
+        convert(importing.DateTime(), raw)

@@ -32,6 +32,7 @@ class Validation(KeysMixin, SharedMixin, MatchingMixin):
         self.shared = [related for related in spec.related if related.shared]
         self.children = [related for related in spec.related if not related.shared]
         self.shared_records: dict[tuple, _SharedRecord] = {}
+        self.tally: dict = {}  # the spec's file_check keeps its running totals here
 
     # -- the whole file
 

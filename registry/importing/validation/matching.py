@@ -136,6 +136,10 @@ class MatchingMixin:
         problems = []
         for name, errors in exc.message_dict.items():
             column = columns_by_field.get(name)
+            if column is None and columns_by_field is self.spec.columns_by_field and name in self.spec.parent_links:
+                # a rule about the record the row points at (its activity): where the row names it
+                related = self.spec.parent_links[name]
+                column = related.columns_by_field[related.keys[0][0]]
             if column is not None and column.key not in self._positions:
                 column = None
             problems.append((column, "；".join(errors)))
@@ -196,6 +200,13 @@ class MatchingMixin:
                 self._add_validation_error(outcome, exc)
                 outcome.action = ACTION_ERROR
                 return
+        if outcome.main_changed and self.spec.file_check:
+            try:
+                self.spec.file_check(user=self.user, data=outcome.data, instance=instance, tally=self.tally)
+            except ValidationError as exc:
+                self._add_validation_error(outcome, exc)
+                outcome.action = ACTION_ERROR
+                return
         for related, data in writes.items():
             if related.shared:
                 outcome.states[related].owner = outcome.row
@@ -237,7 +248,7 @@ class MatchingMixin:
         """What this row would write to its shared records: the first good row naming one creates or updates it."""
         writes = {}
         for related, record in outcome.states.items():
-            if record.owner is not None:
+            if record.owner is not None or related.existing_only:
                 continue
             if record.instance is None:
                 writes[related] = dict(record.data)

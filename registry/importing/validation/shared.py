@@ -111,6 +111,13 @@ class SharedMixin:
         for record in records:
             if record.problems:
                 continue
+            if related.existing_only and (record.instance is None or record.instance.pk not in visible):
+                # only a reference: one outside the scope is answered as one that does not exist
+                columns = [related.columns_by_field[name] for name in related.keys[0]]
+                given = "、".join(f"{c.header}“{c.converter.display(record.data.get(c.field))}”" for c in columns)
+                message = f"找不到{given}的{related.title}，或它不在您的管辖区域内：请先登记或导入该{related.title}。"
+                record.problems.append((columns[0], message))
+                continue
             if record.instance is not None and record.instance.pk not in visible:
                 # the answer and log the page and the API give for a number held elsewhere, nothing more
                 names = related.keys[0]
