@@ -85,3 +85,42 @@ register(
         },
     )
 )
+
+
+# ---- 志愿服务记录证明: issued from a person's page (its own view), never edited after ----
+def _register_certificates():
+    # imports kept inside: the certificate entry is one block, added after the app's own entries
+    from registry.navigation import register_detail_section
+
+    from . import certificate_views, certificates
+    from .models import VolunteerCertificate
+
+    register(
+        Entry(
+            model=VolunteerCertificate,
+            prefix="certificates/",
+            actions=frozenset({"list", "detail", "export", "api"}),
+            title="志愿服务记录证明",
+            selector=certificates.certificate_list,
+            filterset=certificates.VolunteerCertificateFilter,
+            table=certificates.VOLUNTEER_CERTIFICATE_TABLE,
+            detail_view=certificate_views.CertificateDetailView,
+            api_prefix="certificates",
+            serializer=certificate_views.VolunteerCertificateSerializer,
+            api_viewset=certificate_views.VolunteerCertificateViewSet,
+            menu=Menu("志愿服务记录证明", 30),
+            # issuing is an act of the district or the street, which answers for the hours it certifies:
+            # the read-only roles (分析员, 只读) look and never issue. Nobody changes or deletes a
+            # certificate once given out (a trigger refuses it too): a wrong one is issued again.
+            role_actions={
+                DISTRICT_ADMIN: ["view", "add"],
+                STREET_STAFF: ["view", "add"],
+                ANALYST: ["view"],
+                VIEWER: ["view"],
+            },
+        )
+    )
+    register_detail_section("talents.Representative", 60, certificate_views.person_certificates_section)
+
+
+_register_certificates()

@@ -3,7 +3,10 @@
 import datetime
 from decimal import Decimal
 
+import pgtrigger
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
@@ -355,3 +358,101 @@ class Participation(TimeStampedModel):
                     "请先在活动中调高“服务时长”。",
                 )
         return errors
+
+
+# ---- 志愿服务记录证明 (民政部《志愿服务记录与证明出具办法》) ----
+class CertificateCounter(models.Model):
+    """The last serial number given out in a year: its row is locked while a certificate is issued."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    last_serial = models.PositiveIntegerField("已用流水号", default=0)
+
+    class Meta:
+        verbose_name = "证明编号计数"
+        verbose_name_plural = "证明编号计数"
+
+    def __str__(self):
+        return f"{self.year}年：{self.last_serial}"
+
+
+@track_history()
+class VolunteerCertificate(models.Model):
+    """志愿服务记录证明: what a person's recorded service was on the day it was certified.
+
+    The listed activities, the name and the ID number are copied at issue, so a printed certificate
+    reads the same when it is opened again after the records behind it were corrected. It is never
+    edited or deleted (a trigger refuses both): a wrong one is answered by issuing a new one.
+    """
+
+    personal_fields = {"id_number": "id_number"}  # registry.personal: masked unless permitted
+    scope_region_field = "representative__region"
+
+    number = models.CharField("证明编号", max_length=40, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField("编号年度", editable=False)
+    serial = models.PositiveIntegerField("流水号", editable=False)
+    representative = models.ForeignKey(
+        "talents.Representative",
+        verbose_name="志愿者（代表人士）",
+        on_delete=models.PROTECT,
+        related_name="volunteer_certificates",
+    )
+    volunteer_name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="出具人", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("出具时间", default=timezone.now)
+    issuing_unit = models.CharField("出具单位", max_length=100)
+    period_from = models.DateField("记录起始日期", null=True, blank=True)
+    period_to = models.DateField("记录截止日期", null=True, blank=True)
+    total_hours = models.DecimalField(
+        "服务时长合计（小时）", max_digits=10, decimal_places=1, validators=HOURS_VALIDATORS
+    )
+    activity_count = models.PositiveIntegerField("活动次数")
+    # one dict per listed participation, as printed: title, start, end, kind, content, organizer, place, role, hours
+    activities = models.JSONField("活动记录（出具时）", default=list, encoder=DjangoJSONEncoder, editable=False)
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "志愿服务记录证明"
+        verbose_name_plural = "志愿服务记录证明"
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "serial"],
+                name="volunteer_certificate_serial_once_a_year",
+                violation_error_message="该年度的证明流水号已被使用。",
+            ),
+            models.CheckConstraint(
+                condition=Q(total_hours__gt=0) & Q(activity_count__gt=0),
+                name="volunteer_certificate_has_hours",
+                violation_error_message="证明至少要列出一次有服务时长的活动。",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_from__isnull=True)
+                | Q(period_to__isnull=True)
+                | Q(period_to__gte=models.F("period_from")),
+                name="volunteer_certificate_period_in_order",
+                violation_error_message="截止日期不能早于起始日期。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-issued_at", "-id"], name="certificate_issued_idx"),
+            models.Index(fields=["representative", "issued_at"], name="certificate_person_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="certificate_never_edited", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.volunteer_name}"
+
+    @property
+    def period_display(self) -> str:
+        """2025-01-01 至 2025-12-31; 全部记录 when no period was chosen."""
+        if not (self.period_from or self.period_to):
+            return "全部记录"
+        start = self.period_from.isoformat() if self.period_from else "最早记录"
+        end = self.period_to.isoformat() if self.period_to else "出具之日"
+        return f"{start} 至 {end}"

@@ -167,6 +167,16 @@ def _access_log(tree, user):
     )
 
 
+def _volunteer_certificate(tree):
+    """A certificate issued for a person with a held activity (the list shows its issuer)."""
+    from activities.certificates import certificate_issue
+    from tests.factories import UserFactory
+
+    person = _activity(tree).participations.exclude(representative=None).get().representative
+    issuer = UserFactory(username="certificate_issuer", is_superuser=True, all_regions=True)
+    return certificate_issue(user=issuer, representative=person)
+
+
 MAKERS = {
     "organizations.Organization": _organization,
     "organizations.AnnualSurvey": lambda tree: SurveyFactory(organization=_organization(tree), year=2024),
@@ -193,6 +203,7 @@ MAKERS = {
     "activities.ActivityTheme": lambda tree: _activity_theme(),
     "activities.Activity": _activity,
     "activities.Participation": lambda tree: _activity(tree).participations.order_by("pk").first(),
+    "activities.VolunteerCertificate": _volunteer_certificate,
 }
 # records owned by an account, not a region: made as the requesting user
 OWNED_MAKERS = {"registry.ImportRecord": _import_record, "registry.AccessLog": _access_log}
