@@ -5,7 +5,7 @@ from django.urls import reverse
 from registry.catalog import Entry, Menu, Search, register, register_section
 from registry.roles import ANALYST, DISTRICT_ADMIN, STREET_STAFF, VIEWER
 
-from . import selectors, services, views
+from . import sections, selectors, services, views
 from .api.serializers import ActivitySerializer, ActivityThemeSerializer, ParticipationSerializer
 from .filters import ActivityFilter, ActivityThemeFilter, ParticipationFilter
 from .forms import ActivityForm, ActivityThemeForm, ParticipationForm
@@ -18,6 +18,7 @@ def _activity_page(obj) -> str:
 
 
 register_section("activities", "活动与建言", 40)
+sections.register()  # 志愿服务与活动 on a person's page, 组织的活动 on an organization's
 
 register(
     Entry(

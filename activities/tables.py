@@ -88,3 +88,34 @@ ACTIVITY_PARTICIPANT_TABLE = Table(
     default_order=("pk",),
     detail_url_name="activities:participation_update",
 )
+
+# a person's page: the activities they took part in, each row opening the activity
+PERSON_PARTICIPATION_TABLE = Table(
+    model=Participation,
+    columns=[
+        # the title first: the card's heading on a phone
+        Column("activity", "活动", accessor="activity.title", link=True),
+        Column("activity_date", "活动日期", accessor="activity.local_start_date"),
+        Column("kind", "活动类型", accessor="activity.kind_display"),
+        Column("role", "角色"),
+        Column("hours", "服务时长（小时）", accessor=lambda p: _hours(p.hours), numeric=True),
+    ],
+    default_order=("-activity__start_at", "-activity_id", "pk"),
+    detail_url_name="activities:activity_detail",
+    detail_pk_attr="activity_id",
+)
+
+# an organization's page: the activities it organized
+ORGANIZATION_ACTIVITY_TABLE = Table(
+    model=Activity,
+    columns=[
+        Column("title", "活动名称", link=True),
+        Column("date", "活动日期", accessor="local_start_date"),
+        Column("kind", "活动类型", accessor="kind_display"),
+        Column("status", "状态"),
+        Column("headcount", "参与人次", numeric=True),
+        Column("service_hours", "服务时长（小时）", accessor=lambda a: _hours(a.service_hours), numeric=True),
+    ],
+    default_order=("-start_at", "-pk"),
+    detail_url_name="activities:activity_detail",
+)

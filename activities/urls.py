@@ -1,15 +1,18 @@
-"""URLs of the activities pages: the catalog's (activities/catalog.py), and issuing a certificate from a person."""
+"""URLs of the activities pages: the catalog's (activities/catalog.py), 登记参与人员, and issuing a certificate
+from a person."""
 
 from django.urls import path
 
 from registry import catalog
 
+from . import views
 from .certificate_views import CertificateIssueView
 
 app_name = "activities"
 
 urlpatterns = [
     *catalog.urls(app_name),
+    path("<int:pk>/participants/", views.ParticipantsAddView.as_view(), name="participants_add"),
     path(
         "certificates/issue/<int:representative_pk>/",
         CertificateIssueView.as_view(),

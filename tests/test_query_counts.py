@@ -281,3 +281,34 @@ def test_query_count_is_the_same_at_n_and_3n_rows(request, client, tree, name, m
     _make(model, 2 * N, tree, user)
     at_3n = _queries(client, url)
     assert len(at_3n) == len(at_n), "\n".join(["N:", *at_n, "3N:", *at_3n])
+
+
+# ---- detail pages whose sections other apps add (registry.navigation.register_detail_section) ----
+def _person_with_activities(tree, person, count):
+    from tests.factories import ActivityFactory, ParticipationFactory, local_datetime
+
+    for _ in range(count):
+        serial = next(_serial)
+        activity = ActivityFactory(
+            region=tree["street_a"],
+            organizations=[person.organization],
+            start_at=local_datetime(2020 + serial % 5, 3, 1),
+        )
+        ParticipationFactory(activity=activity, representative=person)
+
+
+@pytest.mark.parametrize("role", ["district_admin", "street_a_user"])
+@pytest.mark.parametrize("page", ["talents:representative_detail", "organizations:organization_detail"])
+def test_activity_sections_cost_the_same_at_n_and_3n_activities(request, client, tree, page, role):
+    client.force_login(request.getfixturevalue(role))
+    person = _representative(tree)
+    url = reverse(page, args=[person.pk if page.startswith("talents") else person.organization_id])
+    _person_with_activities(tree, person, N)
+    _queries(client, url)  # warm
+    at_n = _queries(client, url)
+    _person_with_activities(tree, person, 2 * N)
+    at_3n = _queries(client, url)
+    assert len(at_3n) == len(at_n), "\n".join(["N:", *at_n, "3N:", *at_3n])
+    # past the 20 shown, the 查看全部 count is one more query, whatever the number of rows
+    _person_with_activities(tree, person, 21)
+    assert len(_queries(client, url)) <= len(at_n) + 1
