@@ -22,7 +22,7 @@ def activity_list(*, user):
     """The activities the user may see, with what the list and the export show (no query per row)."""
     return (
         restrict(Activity.objects.all(), user, "view")
-        .select_related("region", "venue", "team")
+        .select_related("region__parent", "venue", "team")
         .prefetch_related(
             "themes",
             "covered_regions",
@@ -67,7 +67,7 @@ def organization_activities(*, user, organization):
     return (
         restrict(Activity.objects.all(), user, "view")
         .filter(organizations=organization)
-        .select_related("region")
+        .select_related("region__parent")
         .order_by("-start_at", "-pk")
     )
 
