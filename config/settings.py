@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "organizations",
     "talents",
     "activities",
+    "proposals",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,9 @@ urlpatterns = [
     path("talents/", include("talents.urls")),
     path("api/v1/talents/", include("talents.api.urls")),
     path("activities/", include("activities.urls")),
+    path("proposals/", include("proposals.urls")),
     path("api/v1/activities/", include("activities.api.urls")),
+    path("api/v1/proposals/", include("proposals.api.urls")),
     # the description refuses in JSON itself (a client is not sent to the login page); the docs page
     # is a page: to the login form (DRF views are exempt from LoginRequiredMiddleware)
     path("api/schema/", login_not_required(SchemaView.as_view()), name="api_schema"),

@@ -76,6 +76,8 @@ def _permitted(user, instance, action: str) -> None:
 
 
 def _still_visible(user, instance) -> None:
+    if not hasattr(type(instance)._default_manager, "visible_to"):
+        return  # a district-wide list (承办单位, 主题): not scoped to a region, nothing to leave
     bulk = _bulk.get()
     if bulk is None or bulk.user != user:
         ensure_still_visible(user, instance)

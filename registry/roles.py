@@ -42,6 +42,14 @@ _domain_apps: list[str] = []
 _model_grants: dict[tuple[str, str], dict[str, list[str]]] = {}
 
 
+def register_role(name: str, *, extra: list[str] | None = None) -> None:
+    """A role an app adds (e.g. an outside unit's contact): no actions on any model unless a catalog
+    entry's ``role_actions`` names it; ``extra`` named permissions as in ROLE_GRANTS."""
+    if name not in ROLE_GRANTS:
+        ROLE_GRANTS[name] = {"actions": [], "extra": list(extra or [])}
+        ROLE_NAMES.append(name)
+
+
 def register_domain_app(app_label: str) -> None:
     if app_label not in _domain_apps:
         _domain_apps.append(app_label)
@@ -68,7 +76,9 @@ def role_permissions(role: str):
 
     grants = ROLE_GRANTS[role]
     query = Q(pk__in=[])
-    if _domain_apps:
+    # a role with no actions of its own (an app's contact role) gets only its entries' grants: an empty Q
+    # would match every permission
+    if _domain_apps and grants["actions"]:
         actions = Q()
         for action in grants["actions"]:
             actions |= Q(codename__startswith=f"{action}_")

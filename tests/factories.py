@@ -277,3 +277,74 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"志愿者{n}")
     role = "volunteer"
     hours = 3
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Department"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"区承办单位{n}")
+    kind = "district_body"
+    contact_name = "张联络"
+    contact_phone = "0755-23331234"
+
+
+class OpinionCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.OpinionCategory"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"类别{n}")
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Consultation"
+
+    topic = factory.Sequence(lambda n: f"居家养老专题协商会{n}")
+    held_on = factory.LazyFunction(lambda: datetime.date(last_year(), 5, 20))
+    host = "区委统战部"
+    region = None
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Proposal"
+
+    title = factory.Sequence(lambda n: f"关于完善社区居家养老服务的建议{n}")
+    content = "建议在每个社区设立长者饭堂。"
+    region = None
+    submitted_on = factory.LazyFunction(lambda: datetime.date(last_year(), 5, 21))
+
+
+class OpinionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Opinion"
+
+    title = factory.Sequence(lambda n: f"关于老旧小区加装电梯的社情民意{n}")
+    content = "居民反映加装电梯审批周期长。"
+    region = None
+    category = factory.SubFactory(OpinionCategoryFactory, name="城市建设")
+    submitted_on = factory.LazyFunction(lambda: datetime.date(last_year(), 6, 1))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Meeting"
+
+    held_on = factory.LazyFunction(lambda: datetime.date(last_year(), 3, 1))
+    kind = "plenary"
+    title = factory.Sequence(lambda n: f"社会组织统战工作联席会议第{n}次会议")
+    region = None
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Decision"
+
+    title = factory.Sequence(lambda n: f"议定事项{n}")
+    content = "各成员单位按职责推进。"
+    region = None
+    state = "accepted"
+    submitted_on = factory.LazyFunction(lambda: datetime.date(last_year(), 3, 1))

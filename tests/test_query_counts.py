@@ -18,13 +18,20 @@ from django.urls import URLResolver, get_resolver, reverse
 from registry.models import AccessLog, ImportRecord, Region
 from tests.factories import (
     AssignmentFactory,
+    ConsultationFactory,
+    DecisionFactory,
+    DepartmentFactory,
     EvaluationFactory,
     IndustryFactory,
     LiaisonFactory,
+    MeetingFactory,
     MembershipFactory,
     NominationFactory,
+    OpinionCategoryFactory,
+    OpinionFactory,
     OrganizationFactory,
     PartyOrganizationFactory,
+    ProposalFactory,
     RegionFactory,
     RepresentativeFactory,
     ServiceGroupFactory,
@@ -85,6 +92,22 @@ def _activity(tree):
     ParticipationFactory(activity=activity, representative=_representative(tree))
     ParticipationFactory(activity=activity)
     return activity
+
+
+def _proposal(tree):
+    consultation = ConsultationFactory(region=tree["street_a"])
+    item = ProposalFactory(region=tree["street_a"], consultation=consultation)
+    item.proposers.set([_representative(tree)])
+    item.co_departments.set([DepartmentFactory()])
+    return item
+
+
+def _opinion(tree):
+    return OpinionFactory(region=tree["community_a1"], reporter=_representative(tree))
+
+
+def _decision(tree):
+    return DecisionFactory(region=tree["street_a"], meeting=MeetingFactory(region=tree["street_a"]))
 
 
 def _venue(tree):
@@ -201,6 +224,13 @@ MAKERS = {
     "talents.Specialty": lambda tree: SpecialtyFactory(),
     "registry.Region": _region,
     "activities.ActivityTheme": lambda tree: _activity_theme(),
+    "proposals.Proposal": _proposal,
+    "proposals.Opinion": _opinion,
+    "proposals.Decision": _decision,
+    "proposals.Consultation": lambda tree: _proposal(tree).consultation,
+    "proposals.Meeting": lambda tree: _decision(tree).meeting,
+    "proposals.Department": lambda tree: DepartmentFactory(),
+    "proposals.OpinionCategory": lambda tree: OpinionCategoryFactory(),
     "activities.Activity": _activity,
     "activities.Participation": lambda tree: _activity(tree).participations.order_by("pk").first(),
     "activities.VolunteerCertificate": _volunteer_certificate,
