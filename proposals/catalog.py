@@ -33,11 +33,14 @@ from .tables import (
     OPINION_CATEGORY_TABLE,
     OPINION_TABLE,
     PROPOSAL_TABLE,
+    item_facts,
 )
 
 # a unit's contact acts on the items assigned to their unit and sees nothing else in the registry
 DEPARTMENT_CONTACT = "承办单位联络人"
-register_role(DEPARTMENT_CONTACT)
+# export: a unit reports on what it was given (the export view still needs the list's view permission, so
+# only the items reaching their unit can leave, and every export is logged)
+register_role(DEPARTMENT_CONTACT, extra=["registry.export_data"])
 
 register_section("proposals", "建言与督办", 45)
 
@@ -66,7 +69,7 @@ def _item_entry(model, prefix, title, selector, filterset, table, form, menu_ord
         selector=selector,
         filterset=filterset,
         table=table,
-        detail_fields=[c for c in table.columns if c.key != "title"],
+        detail_fields=item_facts(table, model.KIND),
         detail_view=views.ItemDetailView,
         form=form,
         create_service=services.item_creator(model),
@@ -107,6 +110,7 @@ register(
         filterset=ConsultationFilter,
         table=CONSULTATION_TABLE,
         detail_fields=[c for c in CONSULTATION_TABLE.columns if c.key != "topic"],
+        detail_view=views.ConsultationDetailView,
         form=ConsultationForm,
         create_service=services.consultation_create,
         update_service=services.consultation_update,
@@ -126,6 +130,7 @@ register(
         filterset=MeetingFilter,
         table=MEETING_TABLE,
         detail_fields=[c for c in MEETING_TABLE.columns if c.key != "title"],
+        detail_view=views.MeetingDetailView,
         form=MeetingForm,
         create_service=services.meeting_create,
         update_service=services.meeting_update,

@@ -1,14 +1,20 @@
 """Forms of tracked items; their Meta.fields are the field lists the API and admin reuse."""
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from registry.choices import RegionLevel
-from registry.forms import DateInput, ScopedModelForm
+from registry.forms import BLANK_LABEL, DateInput, PickerSelect, PickerSelectMultiple, ScopedModelForm
 from talents.models import Representative
 
 from .models import Consultation, Decision, Department, Meeting, Opinion, OpinionCategory, Proposal
 
 ITEM_REGION_LEVELS = (RegionLevel.DISTRICT, RegionLevel.STREET, RegionLevel.COMMUNITY)
+# the deadline a 交办 (or a 重新办理) proposes: a month, the usual term for a unit's written answer; calendar days,
+# because a working-day count would need the State Council's holiday calendar, which the system does not keep
+DEFAULT_DAYS_TO_ANSWER = 30
 
 
 class DepartmentForm(ScopedModelForm):
@@ -112,19 +118,23 @@ class DecisionForm(_ItemForm):
 class TransitionForm(forms.Form):
     """The facts one transition asks for (lifecycle.Transition.requires); the rest are not shown."""
 
-    department = forms.ModelChoiceField(label="主办单位", queryset=Department.objects.none(), required=False)
+    department = forms.ModelChoiceField(
+        label="主办单位", queryset=Department.objects.none(), required=False, empty_label=BLANK_LABEL
+    )
     co_departments = forms.ModelMultipleChoiceField(
-        label="协办单位", queryset=Department.objects.none(), required=False
+        label="协办单位", queryset=Department.objects.none(), required=False, help_text="可不选；可选多个。"
     )
     due_date = forms.DateField(label="办理期限", required=False, widget=DateInput)
-    answer = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    answer = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     remark = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, step, **kwargs):
         super().__init__(*args, **kwargs)
         units = Department.objects.filter(is_active=True).order_by("sort_order", "name")
-        self.fields["department"].queryset = units
-        self.fields["co_departments"].queryset = units
+        for name, widget_class in (("department", PickerSelect), ("co_departments", PickerSelectMultiple)):
+            field = self.fields[name]
+            field.widget = widget_class(describe=_describe_department)
+            field.queryset = units  # sets the widget's choices too
         wanted = set(step.requires)
         if "department" in wanted:
             wanted.add("co_departments")
@@ -138,3 +148,13 @@ class TransitionForm(forms.Form):
             field.required = True
             verb = "选择" if name == "department" else "填写"
             field.error_messages["required"] = f"请{verb}{field.label}。"
+        if "due_date" in self.fields:
+            self.fields["due_date"].initial = timezone.localdate() + datetime.timedelta(days=DEFAULT_DAYS_TO_ANSWER)
+            self.fields["due_date"].help_text = f"默认为{DEFAULT_DAYS_TO_ANSWER}天后，可修改；不能早于今天。"
+        if "remark" in self.fields and not self.fields["remark"].required:
+            self.fields["remark"].help_text = "可不填。"
+
+
+def _describe_department(department) -> str:
+    kind = department.get_kind_display()
+    return f"{kind} · 联席会议成员单位" if department.is_conference_member else kind

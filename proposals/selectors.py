@@ -1,6 +1,7 @@
 """Reads of tracked items and what they hang on, each starting from what the user may view."""
 
 from registry.scoping import restrict
+from talents.models import Representative
 
 from .models import Consultation, Decision, Department, ItemEvent, Meeting, Opinion, OpinionCategory, Proposal
 
@@ -50,3 +51,28 @@ def decision_list(*, user):
 def item_events(*, user, item):
     """The item's log, for whoever may see the item."""
     return ItemEvent.objects.filter(item=item).select_related("actor", "department").order_by("at", "pk")
+
+
+def consultation_proposals(*, user, consultation):
+    """The 建言 offered at a consultation that the user may see."""
+    return proposal_list(user=user).filter(consultation=consultation).order_by("-submitted_on", "-pk")
+
+
+def consultation_participants(*, user, consultation):
+    """The consultation's participants among the people the user may see (a street sees its own)."""
+    return (
+        restrict(Representative.objects.all(), user, "view")
+        .filter(consultations=consultation)
+        .select_related("organization", "region__parent")
+        .order_by("name_initials", "pk")
+    )
+
+
+def meeting_decisions(*, user, meeting):
+    """The 议定事项 of a joint-conference meeting that the user may see."""
+    return decision_list(user=user).filter(meeting=meeting).order_by("-submitted_on", "-pk")
+
+
+def meeting_attendees(*, meeting):
+    """The units at the meeting: the district's list, open to whoever sees the meeting."""
+    return meeting.attendees.order_by("sort_order", "name", "pk")

@@ -2,7 +2,29 @@
 
 from registry.tables import Column, Table
 
+from .choices import ItemState
 from .models import Department, TrackedItem
+
+# the colour of each state's badge: grey before 交办, blue while a department holds it, amber for an answer that
+# awaits its verdict, green when settled; red whenever it is past its deadline
+STATE_COLOURS = {
+    ItemState.SUBMITTED: "secondary",
+    ItemState.NOT_ADOPTED: "dark",
+    ItemState.ACCEPTED: "info",
+    ItemState.ASSIGNED: "primary",
+    ItemState.SIGNED: "primary",
+    ItemState.HANDLING: "primary",
+    ItemState.ANSWERED: "warning",
+    ItemState.CONCLUDED: "success",
+}
+
+
+def state_colour(item) -> str:
+    return "danger" if item.is_overdue else STATE_COLOURS.get(item.state, "secondary")
+
+
+def state_label(item) -> str:
+    return f"{item.state_display}·已逾期" if item.is_overdue else item.state_display
 
 
 def _names(attr: str):
@@ -66,18 +88,24 @@ MEETING_TABLE = Table(
 )
 
 
+def _overdue_row(item) -> str:
+    return "row-overdue" if item.is_overdue else ""
+
+
 def _item_columns(*middle: Column) -> list[Column]:
     return [
-        Column("submitted_on", "提交日期", order_by="submitted_on", width=12),
+        # the title first: a phone shows each row as a card headed by its first column
         Column("title", "标题", link=True, order_by="title", width=30),
+        Column("submitted_on", "提交日期", order_by="submitted_on", width=12),
         *middle,
-        Column("state", "状态", accessor="state_display", order_by="state", width=12),
+        Column("state", "状态", accessor=state_label, badge=state_colour, order_by="state", width=14),
         Column(
             "lead_department", "主办单位", accessor="lead_department.name", order_by="lead_department__name", width=18
         ),
         Column("co_departments", "协办单位", accessor=_names("co_departments"), in_table=False, width=18),
         Column("due_date", "办理期限", order_by="due_date", width=12),
-        Column("is_overdue", "逾期", flag=True, width=6),
+        # on the page the state's badge says 已逾期 and the row is marked: the yes/no column is the export's
+        Column("is_overdue", "逾期", flag=True, in_table=False, width=6),
         Column("answered_on", "答复日期", order_by="answered_on", in_table=False, width=12),
         Column("verdict", "评价", order_by="verdict", in_table=False, width=10),
         Column("region", "所属区域", accessor="region.label", order_by="region__path", in_table=False, width=18),
@@ -94,6 +122,7 @@ PROPOSAL_TABLE = Table(
     ),
     default_order=("-submitted_on", "-pk"),
     detail_url_name="proposals:proposal_detail",
+    row_class=_overdue_row,
 )
 
 OPINION_TABLE = Table(
@@ -113,6 +142,7 @@ OPINION_TABLE = Table(
     ),
     default_order=("-submitted_on", "-pk"),
     detail_url_name="proposals:opinion_detail",
+    row_class=_overdue_row,
 )
 
 DECISION_TABLE = Table(
@@ -120,17 +150,60 @@ DECISION_TABLE = Table(
     columns=_item_columns(Column("meeting", "会议", accessor="meeting.title", width=24)),
     default_order=("-submitted_on", "-pk"),
     detail_url_name="proposals:decision_detail",
+    row_class=_overdue_row,
 )
 
-EVENT_TABLE = Table(
+# an item's page: the facts of its kind (the 交办 facts and the log have their own blocks)
+ITEM_FACTS = {
+    "proposal": ("consultation", "proposers", "region", "submitted_on"),
+    "opinion": ("category", "reporter", "adoption_level", "instruction_level", "region", "submitted_on"),
+    "decision": ("meeting", "region", "submitted_on"),
+}
+
+
+def item_facts(table: Table, kind: str) -> list[Column]:
+    return [table.column(key) for key in ITEM_FACTS[kind]]
+
+
+# 办理情况 on an item's page: only the facts the item has reached are shown
+HANDLING_FIELDS = [
+    Column("screening_note", "筛选意见"),
+    Column("lead_department", "主办单位", accessor="lead_department.name"),
+    Column("co_departments", "协办单位", accessor=_names("co_departments")),
+    Column("assigned_on", "交办日期"),
+    Column("signed_on", "签收日期"),
+    Column("answered_on", "答复日期"),
+    Column("verdict", "建言人评价"),
+    Column("round", "办理轮次", accessor=lambda i: f"第{i.round}轮" if i.round > 1 else ""),
+    Column("concluded_on", "办结日期"),
+]
+
+# a consultation's participants and a meeting's attending units, as sections of their pages
+PARTICIPANT_TABLE = Table(
     columns=[
-        Column("at", "时间", width=17),
-        Column("action_label", "办理环节", width=16),
-        Column("to_state", "办理后状态", width=10),
-        Column("actor_name", "经办人", width=12),
-        Column("department", "单位", accessor="department.name", width=18),
-        Column("due_date", "办理期限", width=12),
-        Column("remark", "说明", width=40),
+        Column("name", "姓名", link=True),
+        Column("organization", "工作单位", accessor="organization_display"),
+        Column("position", "职务"),
+        Column("region", "所属区域", accessor="region.label"),
     ],
-    default_order=("at", "pk"),
+    default_order=("name_initials", "pk"),
+    detail_url_name="talents:representative_detail",
+)
+
+ATTENDEE_TABLE = Table(
+    columns=[
+        Column("name", "单位名称", link=True),
+        Column("kind", "单位类型"),
+        Column("is_conference_member", "联席会议成员单位", flag=True),
+    ],
+    default_order=("sort_order", "name", "pk"),
+    detail_url_name="proposals:department_detail",
+)
+
+MEETING_DECISION_TABLE = Table(
+    model=TrackedItem,
+    columns=[c for c in DECISION_TABLE.columns if c.key != "meeting"],
+    default_order=DECISION_TABLE.default_order,
+    detail_url_name="proposals:decision_detail",
+    row_class=_overdue_row,
 )

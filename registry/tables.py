@@ -41,6 +41,8 @@ class Column:
     link: bool = False  # the cell links to the record's page
     numeric: bool = False
     flag: bool = False  # a yes/no shown as a tick or a cross on the page
+    # a status shown as a coloured badge on the page: badge(obj) → a Bootstrap colour (success, danger…)
+    badge: Callable | None = None
     in_table: bool = True
     in_export: bool = True
     width: int = 14  # Excel column width
@@ -99,6 +101,8 @@ class Table:
     extra: dict = field(default_factory=dict)
     detail_pk_attr: str = "pk"  # e.g. "representative_id": a row of attendances links to the person's page
     model: type | None = None  # whose personal_fields mark the columns to mask
+    # a row that needs attention (an item past its deadline): row_class(obj) → a CSS class for the row, or ""
+    row_class: Callable | None = None
 
     def __post_init__(self):
         if self.model is not None:
@@ -138,12 +142,14 @@ class Table:
             {
                 "object": obj,
                 "url": self.detail_url(obj),
+                "css": self.row_class(obj) if self.row_class else "",
                 "cells": [
                     {
                         "text": c.text(obj, clear_personal=clear),
                         "column": c,
                         "masked": bool(c.personal and not clear),
                         "flag": bool(c.raw(obj)) if c.flag else None,
+                        "badge": c.badge(obj) if c.badge else None,
                     }
                     for c in columns
                 ],
