@@ -145,7 +145,7 @@ MONTHS_TABLE = Table(columns=FIGURE_COLUMNS, default_order=())
 
 def _exact(value) -> str:
     if isinstance(value, Decimal):
-        return f"{value:,.2f}" if value != value.to_integral_value() else f"{value:,.0f}"
+        return f"{value:,f}" if value != value.to_integral_value() else f"{value:,.0f}"
     return f"{value:,}"
 
 

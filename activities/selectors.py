@@ -9,6 +9,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from organizations.models import Organization
+from registry.choices import RegionLevel
+from registry.models import Region
 from registry.scoping import restrict, scope_region, user_is_unrestricted
 
 from .choices import ActivityStatus
@@ -234,11 +236,8 @@ def activity_figures_by_month(*, user, filterset_data, year: int) -> list[tuple[
 
 def figure_breakdown_regions(*, user, region) -> list:
     """The rows of the by-region table: the streets under a district (or city), the communities under a street."""
-    from registry.choices import RegionLevel
-    from registry.models import Region
-
-    if region is None:
-        return []
+    if region is None:  # an unrestricted account with no region chosen: every street
+        return list(Region.objects.visible_to(user).streets().select_related("parent").order_by("path"))
     level = RegionLevel.STREET if region.level in (RegionLevel.CITY, RegionLevel.DISTRICT) else RegionLevel.COMMUNITY
     if region.level not in (RegionLevel.CITY, RegionLevel.DISTRICT, RegionLevel.STREET):
         return []

@@ -135,7 +135,13 @@ def test_street_user_counts_their_streets_activities_only(client, street_a_user,
         "捐赠158.41万元，物资折价2800.25元。"
     )
     body = page.content.decode()
-    assert "1.50万" in body and "15,040人次" in body and "158.41万元" in body and "1,584,100.50元" in body
+    assert (
+        "1.50万" in body
+        and "15,040人次" in body
+        and "158.41万元" in body
+        and "1,584,100.50元" in body
+        and "45,120.5小时" in body
+    )
     # the by-region rows are street A's communities: another street's never appear
     assert [row["label"] for row in page.context["region_rows"]] == ["民治街道民治1社区", "民治街道民治2社区"]
 
@@ -149,6 +155,13 @@ def test_district_admin_counts_every_street(client, district_admin, world, tree)
     by_street = {row["label"]: row["count"] for row in page.context["region_rows"]}
     # an activity touching both streets (held in one, organized from the other) is in both rows, as in both lists
     assert by_street == {"民治街道": 3, "观澜街道": 3}
+
+
+def test_unrestricted_account_sees_every_street(client, superuser, world):
+    client.force_login(superuser)
+    page = _check_page_list_export_api(client, world, [*world["counted_a"], world["only_b"]])
+    assert page.context["place"] == "全区" and page.context["figures"].organizations == 3
+    assert [row["label"] for row in page.context["region_rows"]] == ["民治街道", "观澜街道"]
 
 
 def test_district_admin_narrows_to_one_street(client, district_admin, world, tree):
