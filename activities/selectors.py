@@ -27,6 +27,7 @@ def activity_list(*, user):
     """The activities the user may see, with what the list and the export show (no query per row)."""
     return (
         restrict(Activity.objects.all(), user, "view")
+        # region__parent: a community's label names its street (Region.label), a query per row otherwise
         .select_related("region__parent", "venue", "team")
         .prefetch_related(
             "themes",
