@@ -43,9 +43,10 @@ def list_url(kind: str, params: dict) -> str:
     return f"{base}?{query}" if query else base
 
 
-def is_department_contact(user) -> bool:
-    """A 承办单位联络人 acting for a unit (not the office's staff, who keep the items)."""
-    return Department.objects.filter(contacts=user).exists()
+def sees_as_contact(user) -> bool:
+    """An account outside the region tree sees the items of its units (TrackedItemQuerySet.visible_to): a
+    承办单位联络人's 待办, not the office's. Read from the account itself, without a query."""
+    return not user_is_unrestricted(user) and getattr(user, "region_id", None) is None
 
 
 # ---- 工作台: 督办 ----
@@ -96,8 +97,8 @@ TODOS = [
 
 def _todo_lines(user) -> list[tuple[Todo, str]]:
     """The (line, kind) pairs this user is shown: a contact's for the kinds they view, staff's for those they keep."""
-    contact = is_department_contact(user)
-    keeps = not contact or user_is_unrestricted(user)  # as lifecycle: a unit's contact never screens or assigns
+    contact = sees_as_contact(user)
+    keeps = not contact  # as lifecycle: a unit's contact never screens or assigns
     lines = []
     for todo in TODOS:
         for kind, model in KIND_MODELS.items():
@@ -228,7 +229,7 @@ def department_figures(*, user, items, kind: str, today=None):
         filter=scope & on_relation(ANSWERED_WITH_DATES, "led_items"),
     )
     units = Department.objects.filter(Q(is_active=True) | Q(pk__in=items.values("lead_department")))
-    if not user_is_unrestricted(user) and getattr(user, "region_id", None) is None:
+    if sees_as_contact(user):
         units = units.filter(pk__in=Department.objects.filter(contacts=user).values("pk"))
     return units.annotate(**annotations).order_by("sort_order", "name", "pk")
 
