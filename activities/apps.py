@@ -8,5 +8,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "活动与建言"
 
     def ready(self):
-        # catalog declares the models (pages, API, menu, search, role grants); imports the Excel import specs
-        from . import catalog, imports  # noqa: F401
+        # catalog declares the models (pages, API, menu, search, role grants); imports the Excel import specs;
+        # figures adds the 月度统计 page to the section's menu
+        from . import catalog, figures, imports  # noqa: F401
+
+        figures.register()

@@ -3,6 +3,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.utils import timezone
 
 from organizations.models import Organization
@@ -48,8 +49,13 @@ class ActivityFilter(ScopedFilterSet):
     )
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label="状态")
     region = ActivityRegionFilter(label="街道/社区")
+    # set from an organization's page (?organization=ID): a drop-down of every organization would weigh
+    # megabytes on a city's registry
     organization = django_filters.ModelChoiceFilter(
-        field_name="organizations", queryset=Organization.objects.order_by("name"), label="组织单位"
+        field_name="organizations",
+        queryset=Organization.objects.order_by("name"),
+        label="组织单位",
+        widget=forms.HiddenInput,
     )
     team = django_filters.ModelChoiceFilter(queryset=ServiceGroup.objects.order_by("kind", "name"), label="服务队")
 

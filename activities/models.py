@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from registry.models import DictionaryItem, Region, TimeStampedModel
@@ -53,18 +53,24 @@ class HeldHereQuerySet(RegionScopedQuerySet):
 
 class ActivityQuerySet(HeldHereQuerySet):
     def scope_condition(self, region):
-        # each widening is one indexed set the planner hashes once (pk IN …), not a subquery per row
+        # each widening a correlated EXISTS on an indexed link table: with millions of activities the planner
+        # stops at the page's rows, where an IN (…) list of every activity touching the street had to be built
+        # (and re-scanned when it outgrew work_mem) before the first row came back
+        inside = region.path
         organized_here = Activity.organizations.through.objects.filter(
-            organization__region__path__startswith=region.path
-        ).values("activity_id")
-        served_here = Activity.covered_regions.through.objects.filter(region__path__startswith=region.path).values(
-            "activity_id"
+            activity_id=OuterRef("pk"), organization__region__path__startswith=inside
         )
-        people_here = Participation.objects.filter(representative__region__path__startswith=region.path).values(
-            "activity_id"
+        served_here = Activity.covered_regions.through.objects.filter(
+            activity_id=OuterRef("pk"), region__path__startswith=inside
+        )
+        people_here = Participation.objects.filter(
+            activity_id=OuterRef("pk"), representative__region__path__startswith=inside
         )
         return (
-            super().scope_condition(region) | Q(pk__in=organized_here) | Q(pk__in=served_here) | Q(pk__in=people_here)
+            super().scope_condition(region)
+            | Q(Exists(organized_here))
+            | Q(Exists(served_here))
+            | Q(Exists(people_here))
         )
 
     def held(self):

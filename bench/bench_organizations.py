@@ -56,11 +56,11 @@ def generate(rows: int) -> None:
         cursor.execute(
             """
             INSERT INTO organizations_organization
-              (created_at, updated_at, name, name_initials, credit_code, kind, registration_authority,
+              (created_at, updated_at, version, name, name_initials, credit_code, kind, registration_authority,
                registration_date, supervising_unit, status, region_id, address, legal_representative, contact_phone,
                industry_id, is_hub, is_flagship, on_abnormal_list, rating, rating_year, honour_level, honour_year,
                venture_list, remarks)
-            SELECT now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval,
+            SELECT now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval, 1,
                    '深圳市龙华区' || (ARRAY['春晖','同心','启航','阳光','和谐','明德','善行','星火'])[1 + i %% 8]
                      || (ARRAY['社会工作服务中心','志愿者协会','长者服务中心','公益基金会','文化促进会'])
                         [1 + i %% 5] || i,
@@ -86,9 +86,9 @@ def generate(rows: int) -> None:
         cursor.execute(
             """
             INSERT INTO organizations_annualsurvey
-              (created_at, updated_at, organization_id, year, staff_count, party_member_count,
+              (created_at, updated_at, version, organization_id, year, staff_count, party_member_count,
                probationary_member_count, mobile_party_member_count)
-            SELECT now(), now(), o.id, 2025, 1 + o.id % 60, o.id % 7, 0,
+            SELECT now(), now(), 1, o.id, 2025, 1 + o.id % 60, o.id % 7, 0,
                    CASE WHEN o.id % 5 = 0 AND o.id % 7 > 0 THEN 1 ELSE 0 END
             FROM organizations_organization o
             WHERE NOT EXISTS (SELECT 1 FROM organizations_annualsurvey s WHERE s.organization_id = o.id)
@@ -99,9 +99,9 @@ def generate(rows: int) -> None:
         cursor.execute(
             """
             INSERT INTO organizations_partyorganization
-              (created_at, updated_at, name, kind, tier, parent_id, region_id, industry_id, secretary, member_count,
-               founded_date, remarks)
-            SELECT now(), now(), '中共基层支部' || g, 'branch', 'grassroots', NULL, %s, NULL, '', 3, NULL, ''
+              (created_at, updated_at, version, name, kind, tier, parent_id, region_id, industry_id, secretary,
+               member_count, founded_date, remarks)
+            SELECT now(), now(), 1, '中共基层支部' || g, 'branch', 'grassroots', NULL, %s, NULL, '', 3, NULL, ''
             FROM generate_series(1, 5000) AS g
             ON CONFLICT DO NOTHING
             """,
@@ -118,9 +118,9 @@ def generate(rows: int) -> None:
         cursor.execute(
             """
             INSERT INTO organizations_liaison
-              (created_at, updated_at, name, name_initials, gender, mobile, work_unit, post, is_party_member,
+              (created_at, updated_at, version, name, name_initials, gender, mobile, work_unit, post, is_party_member,
                region_id, remarks)
-            SELECT now(), now(), '指导员' || g, 'zdy' || g, '', '', '', '', true, %s, ''
+            SELECT now(), now(), 1, '指导员' || g, 'zdy' || g, '', '', '', '', true, %s, ''
             FROM generate_series(1, 20000) AS g
             """,
             [district],
@@ -128,8 +128,8 @@ def generate(rows: int) -> None:
         cursor.execute(
             """
             INSERT INTO organizations_assignment
-              (created_at, updated_at, liaison_id, organization_id, role, start_date, end_date, remarks)
-            SELECT now(), now(), (SELECT min(id) FROM organizations_liaison) + o.id % 20000, o.id,
+              (created_at, updated_at, version, liaison_id, organization_id, role, start_date, end_date, remarks)
+            SELECT now(), now(), 1, (SELECT min(id) FROM organizations_liaison) + o.id % 20000, o.id,
                    CASE WHEN o.id % 4 = 1 THEN 'instructor' ELSE 'party_liaison' END, date '2024-01-01', NULL, ''
             FROM organizations_organization o WHERE o.id % 2 = 1
             """

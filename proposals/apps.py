@@ -8,4 +8,8 @@ class ProposalsConfig(AppConfig):
     verbose_name = "建言与督办"
 
     def ready(self):
-        from . import catalog  # noqa: F401 (declares the models: pages, API, menu, search, role grants)
+        # catalog declares the models (pages, API, menu, search, role grants); supervision adds the 工作台's
+        # 督办 and the 承办单位办理情况 page to the menu
+        from . import catalog, supervision  # noqa: F401
+
+        supervision.register()

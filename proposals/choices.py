@@ -23,6 +23,20 @@ class ItemState(models.TextChoices):
 # the states in which a department holds the item and its deadline runs
 OPEN_AT_DEPARTMENT = (ItemState.ASSIGNED, ItemState.SIGNED, ItemState.HANDLING)
 SETTLED = (ItemState.NOT_ADOPTED, ItemState.CONCLUDED)
+# a department has signed for the item (and may since have answered it, or seen it concluded)
+SIGNED_OR_LATER = (ItemState.SIGNED, ItemState.HANDLING, ItemState.ANSWERED, ItemState.CONCLUDED)
+# the department's answer stands: waiting for the verdict, or concluded (a reopened item is handling again)
+ANSWERED_OR_LATER = (ItemState.ANSWERED, ItemState.CONCLUDED)
+
+
+class Progress(models.TextChoices):
+    """办理进度, the item lists' filter behind the 承办单位办理情况 table's 已签收 and 已答复 columns."""
+
+    SIGNED = "signed", "已签收（含其后各环节）"
+    ANSWERED = "answered", "已答复（含已办结）"
+
+
+PROGRESS_STATES = {Progress.SIGNED: SIGNED_OR_LATER, Progress.ANSWERED: ANSWERED_OR_LATER}
 
 
 class Verdict(models.TextChoices):

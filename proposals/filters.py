@@ -5,7 +5,16 @@ from django.utils import timezone
 
 from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
-from .choices import AdoptionLevel, DepartmentKind, InstructionLevel, ItemState, MeetingKind, Verdict
+from .choices import (
+    PROGRESS_STATES,
+    AdoptionLevel,
+    DepartmentKind,
+    InstructionLevel,
+    ItemState,
+    MeetingKind,
+    Progress,
+    Verdict,
+)
 from .models import Consultation, Department, Meeting, OpinionCategory, TrackedItem
 
 
@@ -66,10 +75,25 @@ class TrackedItemFilter(ScopedFilterSet):
     region = RegionSubtreeFilter(label="所属区域")
     reopened = YesNoFilter(label="曾重新办理", method="filter_reopened")
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label="评价")
+    # 交办给了承办单位 (and not taken back): the item has a 主办单位, whatever happened to it since
+    assigned = YesNoFilter(label="已交办", field_name="lead_department", lookup_expr="isnull", exclude=True)
+    progress = django_filters.ChoiceFilter(choices=Progress.choices, label="办理进度", method="filter_progress")
 
     class Meta:
         model = TrackedItem
-        fields = ["q", "state", "overdue", "due_soon", "department", "year", "region", "reopened", "verdict"]
+        fields = [
+            "q",
+            "state",
+            "overdue",
+            "due_soon",
+            "department",
+            "year",
+            "region",
+            "reopened",
+            "verdict",
+            "assigned",
+            "progress",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         overdue = queryset.model.objects.overdue().values("pk")
@@ -78,6 +102,9 @@ class TrackedItemFilter(ScopedFilterSet):
     def filter_due_soon(self, queryset, name, value):
         soon = queryset.model.objects.due_within(7, timezone.localdate()).values("pk")
         return queryset.filter(pk__in=soon) if value else queryset.exclude(pk__in=soon)
+
+    def filter_progress(self, queryset, name, value):
+        return queryset.filter(state__in=PROGRESS_STATES[value]) if value else queryset
 
     def filter_reopened(self, queryset, name, value):
         return queryset.filter(round__gt=1) if value else queryset.filter(round=1)

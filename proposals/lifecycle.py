@@ -196,9 +196,13 @@ def transition(
     co_departments=(),
     due_date: datetime.date | None = None,
     answer: str = "",
+    at: datetime.datetime | None = None,
 ) -> TrackedItem:
     """Move ``item`` by the transition ``name``; refuses (changing nothing) when the state, the user or a
-    required fact does not allow it."""
+    required fact does not allow it.
+
+    ``at`` records a step made earlier (the demo's history, a paper ledger entered late): its Shanghai date
+    is the step's date and the day a deadline may not precede; pages and the API never pass it."""
     step = BY_NAME.get(name)
     if step is None:
         raise IllegalTransition(f"没有名为“{name}”的办理环节。")
@@ -212,7 +216,8 @@ def transition(
         "answer": (answer or "").strip(),
     }
     missing = {key: f"请填写{REQUIRED_LABELS[key]}。" for key in step.requires if not facts[key]}
-    today = timezone.localdate()
+    at = at or timezone.now()
+    today = timezone.localdate(at)
     if "due_date" in step.requires and due_date and due_date < today:
         missing["due_date"] = f"办理期限不能早于今天（{today:%Y-%m-%d}）。"
     if missing:
@@ -269,13 +274,15 @@ def transition(
         department=acting_department,
         due_date=item.due_date if "due_date" in step.requires else None,
         remark=facts["answer"] if name == "answer" else facts["remark"],
+        at=at,
     )
     return item
 
 
-def record_submission(*, user, item: TrackedItem) -> None:
-    """The first entry of an item's log: 录入."""
+def record_submission(*, user, item: TrackedItem, at: datetime.datetime | None = None) -> None:
+    """The first entry of an item's log: 录入 (``at``: when it was entered, if earlier than now)."""
     ItemEvent.objects.create(
+        at=at or timezone.now(),
         item=item,
         action="submit",
         action_label="录入",

@@ -113,6 +113,18 @@ class Meeting(TimeStampedModel):
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
 
+def overdue_condition(on=None) -> Q:
+    """An item held by a department past its deadline on ``on`` (today, Shanghai): the lists' 已逾期 filter,
+    the 工作台's 督办 and the 承办单位办理情况 table all count with this one condition."""
+    on = on or timezone.localdate()
+    return Q(state__in=OPEN_AT_DEPARTMENT, due_date__lt=on)
+
+
+def due_within_condition(days: int, on=None) -> Q:
+    on = on or timezone.localdate()
+    return Q(state__in=OPEN_AT_DEPARTMENT, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=days))
+
+
 class TrackedItemQuerySet(RegionScopedQuerySet):
     """Staff see the items of their region; a 承办单位联络人 sees only what was assigned to their unit."""
 
@@ -136,14 +148,10 @@ class TrackedItemQuerySet(RegionScopedQuerySet):
 
     def overdue(self, on=None):
         """Held by a department past its deadline (Shanghai date)."""
-        on = on or timezone.localdate()
-        return self.filter(state__in=OPEN_AT_DEPARTMENT, due_date__lt=on)
+        return self.filter(overdue_condition(on))
 
     def due_within(self, days: int, on=None):
-        on = on or timezone.localdate()
-        return self.filter(
-            state__in=OPEN_AT_DEPARTMENT, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=days)
-        )
+        return self.filter(due_within_condition(days, on))
 
 
 class TrackedItemManager(RegionScopedManager.from_queryset(TrackedItemQuerySet)):

@@ -81,16 +81,17 @@ def meeting_delete(*, user, instance: Meeting) -> None:
 
 # ---- 建言, 社情民意, 议定事项 ----
 def item_creator(model):
-    """The create service of one kind: the record and its first log entry (录入) in one transaction."""
+    """The create service of one kind: the record and its first log entry (录入) in one transaction
+    (``at``: when it was entered, for records of the past such as the demo's)."""
 
     @transaction.atomic
-    def create(*, user, data: dict) -> TrackedItem:
+    def create(*, user, data: dict, at=None) -> TrackedItem:
         data = dict(data)
         # a joint conference's decision is already agreed: it waits for 交办, not for 筛选
         if model is Decision:
             data["state"] = ItemState.ACCEPTED
         item = scoped_create(user=user, model=model, data=data)
-        lifecycle.record_submission(user=user, item=item)
+        lifecycle.record_submission(user=user, item=item, at=at)
         return item
 
     create.__name__ = f"{model._meta.model_name}_create"

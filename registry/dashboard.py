@@ -8,7 +8,10 @@ from registry.navigation import MenuItem, register_dashboard_panel, register_men
 from registry.selectors import region_counts_by_level, street_community_counts
 
 
-def scope_panel(user) -> dict:
+def scope_panel(user) -> dict | None:
+    # an account outside the region tree (a 承办单位's contact) has no scope to show, nor the page it links to
+    if not user.has_perm("registry.view_region"):
+        return None
     counts = region_counts_by_level(user=user)
     streets = street_community_counts(user=user)
     panel = {

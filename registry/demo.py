@@ -113,6 +113,7 @@ class DemoAccount:
     region_code: str | None
     is_staff: bool = False
     is_superuser: bool = False
+    scope: str = ""  # what the logins table says it reaches, for an account outside the region tree
 
 
 def demo_accounts() -> list[DemoAccount]:
@@ -124,7 +125,17 @@ def demo_accounts() -> list[DemoAccount]:
     ]
     for code, name, username, _ in STREETS:
         accounts.append(DemoAccount(username, f"{name}统战干事", STREET_STAFF, code))
-    return accounts
+    return accounts + _app_accounts
+
+
+_app_accounts: list[DemoAccount] = []
+
+
+def register_demo_account(account: DemoAccount) -> None:
+    """An app's demo login (e.g. a 承办单位's contact, a role the registry does not know): built with the
+    others and printed with them; the app's builder links it to its records."""
+    if all(existing.username != account.username for existing in _app_accounts):
+        _app_accounts.append(account)
 
 
 _builders: list[tuple[int, str, object]] = []
@@ -181,11 +192,14 @@ def build_accounts(stdout=None) -> None:
 
 
 def credentials_table() -> str:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("demo")  # the apps' demo modules register their logins
     lines = [f"  {'用户名':<10}{'角色':<12}{'管辖区域':<10}", "  " + "-" * 40]
     names = {code: name for code, name, _, _ in STREETS} | {DISTRICT[0]: DISTRICT[1]}
     for account in demo_accounts():
         role = account.role or "系统管理员"
-        scope = names.get(account.region_code, "全部区域")
+        scope = account.scope or names.get(account.region_code, "全部区域")
         lines.append(f"  {account.username:<13}{role:<10}{scope}")
     lines.append(f"  密码（全部演示账号）：{DEMO_PASSWORD}")
     return "\n".join(lines)

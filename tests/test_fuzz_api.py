@@ -114,7 +114,8 @@ def first_row(client, path: str) -> dict | None:
     if response.status_code != 200:
         return None
     listing = json.loads(response.content)
-    rows = listing["results"] if isinstance(listing, dict) else listing
+    # a paged list, a plain list, or one object that is no list at all (the activities' 月度统计)
+    rows = listing.get("results", []) if isinstance(listing, dict) else listing
     return rows[0] if rows else None
 
 

@@ -1,5 +1,12 @@
-"""Routes of the activities API: all from activities/catalog.py."""
+"""Routes of the activities API: the 月度统计 figures, and the catalogued models from activities/catalog.py."""
+
+from django.urls import path
 
 from registry import catalog
 
-urlpatterns = catalog.api_urls("activities")
+from .views import ActivityFiguresView
+
+urlpatterns = [
+    path("figures/", ActivityFiguresView.as_view(), name="activity-figures"),
+    *catalog.api_urls("activities"),
+]
