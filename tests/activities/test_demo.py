@@ -151,3 +151,20 @@ def test_running_the_demo_again_adds_nothing(demo):
     before = counts()
     call_command("demo_data", "--quiet")
     assert counts() == before
+
+
+def test_the_demo_month_reads_the_articles_on_the_figures_page_and_its_export_sums_to_it(demo, client):
+    import io
+
+    import openpyxl
+
+    client.force_login(User.objects.get(username="quadmin"))
+    page = client.get(reverse("activities:figures"), {"month": "2022-03", "kind": "volunteer"})
+    sentence = page.context["sentence"]
+    assert "198家社会组织" in sentence and "2.63万人次" in sentence and "捐赠158.31万元" in sentence, sentence
+    export = client.get(page.context["export_url"])
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[0]
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    headcount, donation = header.index("参与人次"), header.index("捐赠金额（元）")
+    assert sum(row[headcount] for row in rows) == 26_300
+    assert sum(Decimal(str(row[donation])) for row in rows) == Decimal("1583100.00")

@@ -2,6 +2,8 @@
 from the pool, one from outside), and finds it on a participant's and on the organizing organization's page —
 at the desk and on a 375 px phone, where no screen is wider than the phone."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -38,6 +40,19 @@ def _pick(page, select_id: str, typed: str, name: str) -> None:
     page.keyboard.press("Escape")
 
 
+def _month_figures(page, url: str) -> dict:
+    """The 月度统计 tiles' exact figures by label ({"参与": 15.0, "捐赠": 500.0, …}); zeros for a month with none."""
+    page.goto(url)
+    figures = dict.fromkeys(("活动", "社会组织", "参与", "服务时长", "受益", "捐赠", "物资折价"), 0.0)
+    tiles = page.get_by_test_id("figures-tiles").locator(".stat-tile")
+    for index in range(tiles.count()):
+        label = tiles.nth(index).locator(".stat-label").inner_text()
+        name, _, exact = label.partition("（")
+        text = exact or tiles.nth(index).locator(".stat-value").inner_text()
+        figures[name] = float(re.sub(r"[^0-9.]", "", text) or 0)
+    return figures
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_a_street_worker_records_an_activity_and_its_participants(browser, live_server, street_b_user, guanlan, size):
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -49,6 +64,8 @@ def test_a_street_worker_records_an_activity_and_its_participants(browser, live_
     year = last_year()
     try:
         log_in(page, base, street_b_user.username)
+        figures_page = f"{base}/activities/figures/?month={year}-06&kind="
+        before = _month_figures(page, figures_page)
 
         # the form: the 主题党日 type only for a 主题党日, the figures under their own heading
         page.goto(f"{base}/activities/new/")
@@ -91,6 +108,19 @@ def test_a_street_worker_records_an_activity_and_its_participants(browser, live_
         for name in ("林晓红", "周建国", "社区居民王阿姨"):
             expect(participants).to_contain_text(name)
         _fits(page, size, "4_detail_with_participants")
+
+        # the month's figure moved by exactly what was entered
+        after = _month_figures(page, figures_page)
+        assert {key: after[key] - before[key] for key in after} == {
+            "活动": 1,
+            "社会组织": 1,
+            "参与": 15,
+            "服务时长": 30,
+            "受益": 60,
+            "捐赠": 500,
+            "物资折价": 1200,
+        }
+        _fits(page, size, "4b_figures")
 
         # the activity on the participant's page and on the organization's
         page.goto(f"{base}/talents/{guanlan['people'][0].pk}/")
