@@ -2,20 +2,15 @@
 
 from django.contrib import admin
 
-from registry.admin import ScopedModelAdmin, ServiceModelAdmin
+from registry.admin import DictionaryItemAdmin, ScopedModelAdmin
 
 from . import services
-from .forms import ActivityForm, ActivityThemeForm, ParticipationForm
+from .forms import ActivityForm, ParticipationForm
 from .models import Activity, ActivityTheme, Participation
 
 
 @admin.register(ActivityTheme)
-class ActivityThemeAdmin(ServiceModelAdmin):
-    fields = ActivityThemeForm.Meta.fields
-    list_display = ActivityThemeForm.Meta.fields
-    list_editable = ["sort_order", "is_active"]
-    search_fields = ["name"]
-
+class ActivityThemeAdmin(DictionaryItemAdmin):
     create_service = staticmethod(services.activity_theme_create)
     update_service = staticmethod(services.activity_theme_update)
     delete_service = staticmethod(services.activity_theme_delete)

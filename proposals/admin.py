@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 
-from registry.admin import ScopedModelAdmin, ServiceModelAdmin
+from registry.admin import DictionaryItemAdmin, ScopedModelAdmin, ServiceModelAdmin
 
 from . import services
-from .forms import ConsultationForm, DepartmentForm, MeetingForm, OpinionCategoryForm
+from .forms import ConsultationForm, DepartmentForm, MeetingForm
 from .models import Consultation, Department, Meeting, OpinionCategory, TrackedItem
 
 
@@ -23,12 +23,7 @@ class DepartmentAdmin(ServiceModelAdmin):
 
 
 @admin.register(OpinionCategory)
-class OpinionCategoryAdmin(ServiceModelAdmin):
-    fields = OpinionCategoryForm.Meta.fields
-    list_display = OpinionCategoryForm.Meta.fields
-    list_editable = ["sort_order", "is_active"]
-    search_fields = ["name"]
-
+class OpinionCategoryAdmin(DictionaryItemAdmin):
     create_service = staticmethod(services.opinion_category_create)
     update_service = staticmethod(services.opinion_category_update)
     delete_service = staticmethod(services.opinion_category_delete)

@@ -238,6 +238,15 @@ class ServiceModelAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
+class DictionaryItemAdmin(ServiceModelAdmin):
+    """A list admins keep (registry.models.DictionaryItem): name, order and 启用, edited in place on the list."""
+
+    fields = ["name", "sort_order", "is_active"]
+    list_display = fields
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name"]
+
+
 class ScopedModelAdmin(ServiceModelAdmin):
     """A changelist, form and history limited to the user's region scope.
 

@@ -7,7 +7,6 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.catalog import DEPARTMENT_CONTACT
 from proposals.models import ItemEvent, Opinion, Proposal, TrackedItem
 from tests.factories import (
     DecisionFactory,
@@ -15,23 +14,9 @@ from tests.factories import (
     MeetingFactory,
     OpinionFactory,
     ProposalFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def department():
-    return DepartmentFactory(name="区民政局", is_conference_member=True)
-
-
-@pytest.fixture
-def contact(department):
-    """民政局's 承办单位联络人: an account with no region, acting only for its unit."""
-    user = UserFactory(username="minzheng", region=None, role=DEPARTMENT_CONTACT)
-    department.contacts.add(user)
-    return user
 
 
 def _step(client, item, name, **data):

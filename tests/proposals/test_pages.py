@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals import lifecycle
-from proposals.catalog import DEPARTMENT_CONTACT
 from proposals.forms import DEFAULT_DAYS_TO_ANSWER
 from proposals.models import Proposal
 from tests.factories import (
@@ -24,22 +23,9 @@ from tests.factories import (
     OpinionFactory,
     ProposalFactory,
     RepresentativeFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def department():
-    return DepartmentFactory(name="区民政局", is_conference_member=True)
-
-
-@pytest.fixture
-def contact(department):
-    user = UserFactory(username="minzheng", region=None, role=DEPARTMENT_CONTACT)
-    department.contacts.add(user)
-    return user
 
 
 def _due(days=30):

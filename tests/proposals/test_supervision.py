@@ -45,19 +45,14 @@ def at(day: datetime.date, hour=10, minute=0, *, client=None, user=None):
 
 
 @pytest.fixture
-def units():
+def units(department):
+    department.sort_order = 10
+    department.save()
     return {
-        "minzheng": DepartmentFactory(name="区民政局", is_conference_member=True, sort_order=10),
+        "minzheng": department,
         "zhujian": DepartmentFactory(name="区住房建设局", is_conference_member=True, sort_order=20),
         "idle": DepartmentFactory(name="区妇联", sort_order=30),
     }
-
-
-@pytest.fixture
-def contact(units):
-    user = UserFactory(username="minzheng", region=None, role=DEPARTMENT_CONTACT)
-    units["minzheng"].contacts.add(user)
-    return user
 
 
 def _drive(item, admin, contact, *steps, due_days=10, department=None):
