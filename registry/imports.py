@@ -1,10 +1,11 @@
 """The registry's own import declarations (行政区划) and the 导入记录 menu entry; loaded from RegistryConfig.ready."""
 
+import rules
 from django.core.exceptions import ValidationError
 
 from registry import dashboard
 from registry.choices import RegionLevel
-from registry.importing import Code, Column, ImportSpec, RegionRef, RowRef, build_candidate, register
+from registry.importing import Code, Column, ImportSpec, RegionRef, RowRef, build_candidate, register, specs_for
 from registry.models import Region
 from registry.navigation import MenuItem, register_menu
 from registry.services import region_create, region_update
@@ -47,4 +48,11 @@ register(
 # RegistryConfig.ready imports this module before it registers the registry's own menu; registering
 # those first (idempotent) keeps 行政区划 above 导入记录 and the section's label and order in one place.
 dashboard.register()
-register_menu("system", "系统", 90, MenuItem("导入记录", "registry:import_list"))
+@rules.predicate
+def may_import(user) -> bool:
+    """The user may import at least one kind of record: the 导入记录 menu is theirs (a 承办单位联络人's is not)."""
+    return bool(specs_for(user))
+
+
+rules.add_perm("registry.import_any", may_import)
+register_menu("system", "系统", 90, MenuItem("导入记录", "registry:import_list", "registry.import_any"))
