@@ -7,9 +7,18 @@ from registry.permissions import is_unrestricted
 from registry.scoping import get_visible_or_404
 
 from . import coverage
-from .choices import PartyOrgTier
+from .choices import LiaisonRole, PartyOrgTier
 from .coverage import annotate_coverage
-from .models import AnnualSurvey, Assignment, Liaison, Organization, Pairing, PartyOrganization, Venue
+from .models import (
+    AnnualSurvey,
+    Assignment,
+    Liaison,
+    Organization,
+    Pairing,
+    PartyCoverage,
+    PartyOrganization,
+    Venue,
+)
 
 
 def organization_list(*, user):
@@ -151,3 +160,67 @@ def party_tree_tier_totals(tree: list[dict]) -> list[dict]:
         tier["covered"] += item["node"].covered_count
         stack.extend(item["children"])
     return list(totals.values())
+
+
+# The records whose changes are part of an organization's story, each with how an entry names it
+# (from the event's own snapshot, so a deleted or since-changed record still reads as it was).
+TIMELINE_MODELS = (Organization, AnnualSurvey, Assignment, PartyCoverage, Venue)
+
+
+def organization_timeline(*, user, organization: Organization, limit: int = 200) -> list[dict]:
+    """One 变更记录 of an organization: its own changes and those of its surveys, liaison assignments,
+    party-organization coverages and the venues it operates, newest first.
+
+    The events are those whose snapshot points at the organization (pghistory ``references``), so a
+    survey deleted since, or an assignment moved to another organization, still tells this organization's
+    past. Scope: the caller may see the organization (its page 404s otherwise), so its surveys,
+    assignments and coverages — scoped through ``organization__region`` — are in scope by construction,
+    whoever the liaison is (a district-level instructor's assignment is still the organization's); a
+    model the user may not view is left out whole. A venue has a region of its own: its entries show
+    only while the venue's region (at the time of the event) is in the user's scope.
+
+    Queries: one for all the events, then a bounded few (accounts, imports, names, venue regions).
+    """
+    from pghistory.models import MiddlewareEvents
+
+    from registry.history import event_rows, related_names
+    from registry.scoping import has_model_permission, user_is_unrestricted
+
+    models = [m for m in TIMELINE_MODELS if m is Organization or has_model_permission(user, m, "view")]
+    events = list(
+        MiddlewareEvents.objects.across(*(m.pgh_event_model for m in models))
+        .references(organization)
+        .order_by("-pgh_created_at", "-pgh_id")[:limit]
+    )
+    venue_label = Venue._meta.label
+    venue_events = [e for e in events if e.pgh_obj_model == venue_label]
+    if venue_events and not user_is_unrestricted(user):
+        region = getattr(user, "region", None)
+        region_ids = {e.pgh_data.get("region_id") for e in venue_events}
+        inside = set()
+        if region is not None:
+            inside = set(
+                Region.objects.filter(pk__in=region_ids, path__startswith=region.path).values_list("pk", flat=True)
+            )
+        events = [e for e in events if e.pgh_obj_model != venue_label or e.pgh_data.get("region_id") in inside]
+    # a save that changed nothing shown (only updated_at) is no part of the story
+    rows = [r for r in event_rows(events, user=user) if r["label"] != "修改" or r["changes"]]
+    liaison_ids = {r["data"].get("liaison_id") for r in rows if r["model"] is Assignment}
+    party_ids = {r["data"].get("party_organization_id") for r in rows if r["model"] is PartyCoverage}
+    liaisons = related_names(Liaison, liaison_ids, user) if liaison_ids else {}
+    parties = related_names(PartyOrganization, party_ids, user) if party_ids else {}
+    roles = dict(LiaisonRole.choices)
+    for row in rows:
+        data, model = row["data"], row["model"]
+        if model is Organization:
+            row["record"] = "本组织"
+        elif model is AnnualSurvey:
+            row["record"] = f"年度摸底调查 {data.get('year')}年"
+        elif model is Assignment:
+            liaison = liaisons.get(str(data.get("liaison_id")), "")
+            row["record"] = f"联络员任职：{liaison} · {roles.get(data.get('role'), data.get('role'))}"
+        elif model is PartyCoverage:
+            row["record"] = f"党组织覆盖：{parties.get(str(data.get('party_organization_id')), '')}"
+        else:
+            row["record"] = f"阵地：{data.get('name')}"
+    return rows

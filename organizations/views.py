@@ -58,6 +58,10 @@ class OrganizationDetailView(ObjectDetailView):
             section("运营的阵地", VENUE_TABLE, related["venues"], user, empty="无。"),
         ]
 
+    def history(self, obj):
+        # one story: the organization's own changes with those of its surveys, liaisons, coverage and venues
+        return selectors.organization_timeline(user=self.request.user, organization=obj)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = context["object"]

@@ -6,6 +6,7 @@ HistoryContextMiddleware attaches who did it, from which page and address.
 
 from django.db import models
 from django.db.models import Case, When
+from django.urls import reverse
 
 from registry.personal import mask_value, personal_fields
 from registry.tracking import track_history  # noqa: F401  (the apps' models import it from here)
@@ -37,12 +38,26 @@ def _display_value(model, name: str, value):
 OUTSIDE_SCOPE = "#{}（不在您的管辖区域）"
 
 
+def related_names(related, ids, user=None) -> dict[str, str]:
+    """{str(id): the record's name} for ``ids`` of the ``related`` model, in one query.
+
+    A record deleted since reads ``#id（已删除）``; for a ``user``, a scoped record outside their
+    area reads ``#id（不在您的管辖区域）``: a history page must not name what the record's own page would 404.
+    """
+    rows = related._base_manager.filter(pk__in=ids)
+    scoped = user is not None and hasattr(related.objects, "visible_to")
+    if scoped:
+        # existence and scope in the same query: a deleted record and a hidden one read differently
+        visible = related.objects.visible_to(user).values("pk")
+        rows = rows.annotate(in_scope=Case(When(pk__in=visible, then=True), default=False))
+    found = {str(o.pk): str(o) if not scoped or o.in_scope else OUTSIDE_SCOPE.format(o.pk) for o in rows}
+    return {str(i): found.get(str(i), f"#{i}（已删除）") for i in ids}
+
+
 def _related_names(model, events, user=None) -> dict[str, dict]:
     """{foreign-key field name: {id: the related record's name}} for every id the events mention.
 
-    One query per related model, however many events; a related record deleted since shows
-    as ``#id（已删除）``. For a ``user``, a scoped record outside their area shows as
-    ``#id（不在您的管辖区域）``: a history page must not name what the record's own page would 404.
+    One query per related model, however many events.
     """
     wanted: dict[str, set] = {}
     for event in events:
@@ -53,20 +68,9 @@ def _related_names(model, events, user=None) -> dict[str, dict]:
                 continue
             if field.many_to_one or field.one_to_one:
                 wanted.setdefault(name, set()).update(v for v in pair if v not in (None, ""))
-    names: dict[str, dict] = {}
-    for name, ids in wanted.items():
-        related = model._meta.get_field(name).related_model
-        rows = related._base_manager.filter(pk__in=ids)
-        scoped = user is not None and hasattr(related.objects, "visible_to")
-        if scoped:
-            # existence and scope in the same query: a deleted record and a hidden one read differently
-            visible = related.objects.visible_to(user).values("pk")
-            rows = rows.annotate(in_scope=Case(When(pk__in=visible, then=True), default=False))
-        found = {
-            str(o.pk): str(o) if not scoped or o.in_scope else OUTSIDE_SCOPE.format(o.pk) for o in rows
-        }
-        names[name] = {str(i): found.get(str(i), f"#{i}（已删除）") for i in ids}
-    return names
+    return {
+        name: related_names(model._meta.get_field(name).related_model, ids, user) for name, ids in wanted.items()
+    }
 
 
 def _related_display(names: dict, value):
@@ -77,23 +81,48 @@ def history_for(obj, *, user=None, limit: int = 200) -> list[dict]:
     """The events of one record, newest first, as rows ready for the 变更记录 table.
 
     Pages pass the viewing ``user``: related records outside their scope are named by id only.
+    """
+    from pghistory.models import MiddlewareEvents
+
+    events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    return event_rows(events, user=user)
+
+
+def event_rows(events, *, user=None) -> list[dict]:
+    """pghistory aggregate events (of one or several tracked models) as rows for the 变更记录 table.
+
+    A bounded number of queries however many events: the accounts, the import records, and one per
+    (model, foreign key) the diffs mention. Each row keeps its event's model, record id and data, so
+    that a combined timeline can say which record it was.
 
     The old and new values of the model's declared personal fields are masked for everyone:
     a history page is a page, and a clear value leaves only through a logged 显示.
     """
-    from pghistory.models import MiddlewareEvents
+    from django.apps import apps
 
-    from registry.models import User
+    from registry.models import ImportRecord, User
 
-    personal = personal_fields(type(obj))
-    model = type(obj)
-    events = list(MiddlewareEvents.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context and e.pgh_context.get("user")}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
-    related_names = _related_names(model, events, user)
+    models_of = {label: apps.get_model(label) for label in {e.pgh_obj_model for e in events}}
+    names = {
+        label: _related_names(model, [e for e in events if e.pgh_obj_model == label], user)
+        for label, model in models_of.items()
+    }
+    contexts = [e.pgh_context or {} for e in events]
+    user_ids = {c["user"] for c in contexts if c.get("user")}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    import_ids = {c["import_id"] for c in contexts if c.get("import_id")}
+    imports = {}
+    if import_ids:
+        # an import record follows its uploader's scope: one the viewer may not open is named by number only
+        records = ImportRecord.objects.filter(pk__in=import_ids)
+        if user is not None:
+            records = records.visible_to(user)
+        imports = {r.pk: r for r in records.only("pk", "file_name")}
     rows = []
-    for event in events:
-        context = event.pgh_context or {}
+    for event, context in zip(events, contexts, strict=True):
+        model = models_of[event.pgh_obj_model]
+        personal = personal_fields(model)
+        related = names[event.pgh_obj_model]
         changes = []
         for name, pair in sorted((event.pgh_diff or {}).items()):
             if name in ("id", "updated_at", "created_at", "search_text", "version"):
@@ -102,23 +131,31 @@ def history_for(obj, *, user=None, limit: int = 200) -> list[dict]:
             if name in personal:
                 before = mask_value(personal[name], before) or "（空）"
                 after = mask_value(personal[name], after) or "（空）"
-            elif name in related_names:
-                before = _related_display(related_names[name], before)
-                after = _related_display(related_names[name], after)
+            elif name in related:
+                before = _related_display(related[name], before)
+                after = _related_display(related[name], after)
             else:
                 before = _display_value(model, name, before)
                 after = _display_value(model, name, after)
             changes.append({"field": _field_label(model, name), "before": before, "after": after})
-        user = users.get(context.get("user"))
+        actor = users.get(context.get("user"))
+        import_id = context.get("import_id")
+        record = imports.get(import_id)
         rows.append(
             {
                 "when": event.pgh_created_at,
                 "label": TRACKED_LABELS.get(event.pgh_label, event.pgh_label),
-                "user": user,
-                "user_display": (user.display_name if user else context.get("source") or "系统"),
+                "user": actor,
+                "user_display": (actor.display_name if actor else context.get("source") or "系统"),
                 "url": context.get("url", ""),
                 "ip": context.get("ip", ""),
                 "changes": changes,
+                "import_id": import_id,
+                "import_name": record.file_name if record else "",
+                "import_url": reverse("registry:import_record", args=[import_id]) if record else "",
+                "model": model,
+                "obj_id": event.pgh_obj_id,
+                "data": event.pgh_data or {},
             }
         )
     return rows

@@ -193,6 +193,10 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
     def get_object(self):
         return get_restricted_or_404(self.selector(user=self.request.user), self.request.user, self.action, self.kwargs)
 
+    def history(self, obj) -> list[dict]:
+        """The 变更记录 block's rows; a page may tell a wider story (the organization's timeline)."""
+        return history_for(obj, user=self.request.user)
+
     def related_sections(self, obj) -> list[dict]:
         """Override: [{"title", "rows" (from a Table), "headers", "empty", "add_url"}]."""
         return []
@@ -232,7 +236,7 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
                 "field_rows": field_rows,
                 "reveal_enabled": any(row["reveal_url"] for row in field_rows),
                 "sections": [*self.related_sections(obj), *detail_sections_for(obj, user)],
-                "history": history_for(obj, user=self.request.user),
+                "history": self.history(obj),
                 "edit_url": self.url_or_none("update", obj.pk),
                 "delete_url": self.url_or_none("delete", obj.pk),
             }
