@@ -188,7 +188,7 @@ class TrainingForm(ScopedModelForm):
         queryset=Representative.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text="按住 Ctrl 可多选；只列出您管辖区域内的人员，其他街道的参训记录保持不变。",
+        help_text="输入姓名或拼音首字母查找，可选多人；只列出您管辖区域内的人员，其他街道的参训记录保持不变。",
     )
 
     class Meta:
