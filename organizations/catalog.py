@@ -11,6 +11,7 @@ from .filters import (
     AssignmentFilter,
     LiaisonFilter,
     OrganizationFilter,
+    PairingFilter,
     PartyOrganizationFilter,
     SurveyFilter,
     VenueFilter,
@@ -31,6 +32,7 @@ from .tables import (
     LIAISON_TABLE,
     ORGANIZATION_FIELDS,
     ORGANIZATION_TABLE,
+    PAIRING_LIST_TABLE,
     PARTY_ORGANIZATION_FIELDS,
     PARTY_ORGANIZATION_TABLE,
     SURVEY_TABLE,
@@ -150,7 +152,12 @@ register(
     Entry(
         model=Pairing,
         prefix="pairings/",
-        actions=frozenset({"create", "update", "api"}),
+        # no page of its own: a row opens its form, a save goes back to the party organization's page
+        actions=frozenset({"list", "export", "create", "update", "api"}),
+        title="结对共建",
+        selector=selectors.pairing_list,
+        filterset=PairingFilter,
+        table=PAIRING_LIST_TABLE,
         form=PairingForm,
         create_service=services.pairing_create,
         update_service=services.pairing_update,
@@ -158,6 +165,7 @@ register(
         api_prefix="pairings",
         serializer=serializers.PairingSerializer,
         api_viewset=api_views.PairingViewSet,
+        menu=Menu("结对共建", 36),
     )
 )
 register(

@@ -21,6 +21,7 @@ def coverage_panel(user) -> dict | None:
     org_list = reverse("organizations:organization_list")
     return {
         "key": "coverage",
+        "group": "figures",
         "title": "社会组织与“两个覆盖”",
         "link": reverse("organizations:coverage"),
         "link_label": "覆盖情况",

@@ -11,6 +11,7 @@ from .choices import (
     LiaisonRole,
     OrganizationKind,
     OrganizationStatus,
+    PartnerKind,
     PartyOrgKind,
     PartyOrgTier,
     Rating,
@@ -19,7 +20,7 @@ from .choices import (
     VenueLevel,
 )
 from .coverage import ORGANIZATION_RULES, CoverageSets
-from .models import AnnualSurvey, Assignment, Industry, Liaison, Organization, PartyOrganization, Venue
+from .models import AnnualSurvey, Assignment, Industry, Liaison, Organization, Pairing, PartyOrganization, Venue
 
 
 def six_standards_met() -> Q:
@@ -165,6 +166,20 @@ class AssignmentFilter(ScopedFilterSet):
             return queryset
         active = Assignment.objects.active().values("pk")
         return queryset.filter(pk__in=active) if value else queryset.exclude(pk__in=active)
+
+
+class PairingFilter(ScopedFilterSet):
+    search_fields = ("partner_name__contains", "party_organization__name__contains")
+    search_placeholder = "结对单位或社会组织党组织名称"
+
+    region = RegionSubtreeFilter(field_path="party_organization__region")
+    partner_kind = django_filters.ChoiceFilter(choices=PartnerKind.choices, label="结对单位类型")
+    is_active = YesNoFilter(label="持续共建中")
+    year = YearFilter(field_name="since", lookup_expr="year", label="结对年度")
+
+    class Meta:
+        model = Pairing
+        fields = ["q", "region", "partner_kind", "is_active", "year"]
 
 
 class VenueFilter(ScopedFilterSet):

@@ -71,7 +71,7 @@ def assignment_list(*, user):
 
 
 def pairing_list(*, user):
-    return Pairing.objects.restrict(user).select_related("party_organization")
+    return Pairing.objects.restrict(user).select_related("party_organization__region__parent")
 
 
 def venue_list(*, user):

@@ -212,13 +212,38 @@ VENUE_FIELDS = [
     Column("remarks", "备注"),
 ]
 
-PAIRING_TABLE = Table(
+# a party organization's page lists its own pairings; the 结对共建 list adds whose they are and where
+PAIRING_COLUMNS = [
+    Column("partner_name", "结对单位党组织", width=30),
+    Column("partner_kind", "类型"),
+    Column("since", "结对日期"),
+    Column("content", "共建内容", width=40),
+    Column("is_active", "持续共建中"),
+]
+PAIRING_TABLE = Table(columns=PAIRING_COLUMNS, default_order=("-since", "-pk"))
+
+PAIRING_LIST_TABLE = Table(
     columns=[
-        Column("partner_name", "结对单位党组织", width=30),
-        Column("partner_kind", "类型"),
-        Column("since", "结对日期"),
-        Column("content", "共建内容", width=40),
-        Column("is_active", "持续共建中"),
+        Column(
+            "party_organization",
+            "社会组织党组织",
+            accessor="party_organization.name",
+            order_by="party_organization__name",
+            width=30,
+        ),
+        Column(
+            "region",
+            "所属区域",
+            accessor="party_organization.region.label",
+            order_by="party_organization__region__path",
+            width=22,
+        ),
+        Column("partner_name", "结对单位党组织", link=True, order_by="partner_name", width=30),
+        Column("partner_kind", "类型", order_by="partner_kind", width=16),
+        Column("since", "结对日期", order_by="since", width=12),
+        Column("content", "共建内容", in_table=False, width=40),
+        Column("is_active", "持续共建中", flag=True, width=10),
     ],
     default_order=("-since", "-pk"),
+    detail_url_name="organizations:pairing_update",
 )

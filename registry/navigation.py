@@ -50,13 +50,33 @@ def _in_order(registry: list) -> list:
     return [provider for _, provider in sorted(registry, key=lambda pair: pair[0])]
 
 
+# The 工作台 reads top-down as the user works: what to act on, then the figures the department reports (each
+# opening the list it was counted from), then the rest. A panel names its group ("group" in its dict).
+DASHBOARD_GROUPS = (("todo", "待办提醒"), ("figures", "本月要报的数字"), ("more", "更多"))
+_GROUP_ORDER = {key: index for index, (key, _) in enumerate(DASHBOARD_GROUPS)}
+
+
 def register_dashboard_panel(order: int, panel) -> None:
-    """``panel(user)`` returns a dict for templates/includes/dashboard_panel.html, or None."""
+    """``panel(user)`` returns a dict for templates/includes/dashboard_panel.html, or None.
+
+    The dict's ``group`` is one of DASHBOARD_GROUPS' keys ("more" when absent); ``order`` places it in its group.
+    """
     _add_once(_dashboard_panels, order, panel)
 
 
 def dashboard_panels(user) -> list[dict]:
-    return [data for panel in _in_order(_dashboard_panels) if (data := panel(user))]
+    """The user's panels, group by group (a stable sort keeps each group's registered order)."""
+    panels = [data for panel in _in_order(_dashboard_panels) if (data := panel(user))]
+    return sorted(panels, key=lambda data: _GROUP_ORDER[data.get("group", "more")])
+
+
+def dashboard_groups(panels: list[dict]) -> list[dict]:
+    """[{"key", "title", "panels"}] for the groups that have a panel, in the page's order."""
+    return [
+        {"key": key, "title": title, "panels": members}
+        for key, title in DASHBOARD_GROUPS
+        if (members := [data for data in panels if data.get("group", "more") == key])
+    ]
 
 
 def register_todo(order: int, provider) -> None:

@@ -13,14 +13,20 @@ def pool_panel(user) -> dict | None:
         return None
     counts = selectors.pool_status_counts(user=user)
     list_url = reverse("talents:representative_list")
+    # the pool's size as reports give it (入库 and 重点联系对象, selectors.IN_POOL) leads; 退出 is no reported figure
+    in_pool = sum(counts.get(status, 0) for status in selectors.IN_POOL)
     return {
         "key": "talents",
+        "group": "figures",
         "title": "代表人士库",
         "link": reverse("talents:overview"),
         "link_label": "入库概况",
         "stats": [
-            {"label": status.label, "value": counts.get(status.value, 0), "url": f"{list_url}?status={status.value}"}
-            for status in (PoolStatus.ADMITTED, PoolStatus.KEY_CONTACT, PoolStatus.CANDIDATE, PoolStatus.WITHDRAWN)
+            {"key": "in_pool", "label": "在库人数", "value": in_pool, "url": f"{list_url}?in_pool=true"},
+            *(
+                {"label": status.label, "value": counts.get(status, 0), "url": f"{list_url}?status={status.value}"}
+                for status in (PoolStatus.ADMITTED, PoolStatus.KEY_CONTACT, PoolStatus.CANDIDATE)
+            ),
         ],
         "text": "各街道分布、群体与政治面貌构成、本年培训期数（目标每年不少于3期）见“入库概况”。",
     }

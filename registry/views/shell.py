@@ -3,14 +3,15 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from registry.navigation import dashboard_panels
+from registry.navigation import dashboard_groups, dashboard_panels
 
 
 def dashboard(request):
+    panels = dashboard_panels(request.user)
     return render(
         request,
         "registry/dashboard.html",
-        {"panels": dashboard_panels(request.user), "page_title": "工作台"},
+        {"panels": panels, "groups": dashboard_groups(panels), "page_title": "工作台"},
     )
 
 
