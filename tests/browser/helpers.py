@@ -1,10 +1,11 @@
 """What the browser tests share: logging in through the real login page, the viewport sizes, where shots go."""
 
+import tempfile
 from pathlib import Path
 
 from tests.factories import TEST_PASSWORD
 
-SHOTS = Path("/tmp/shots")
+SHOTS = Path(tempfile.gettempdir()) / "shots"  # screenshots to look at, outside the checkout
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1366, "height": 900}
 

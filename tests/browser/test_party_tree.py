@@ -1,14 +1,11 @@
 """Browser: the 1+6+12+N tree folds and unfolds, one node or all at once."""
 
-from pathlib import Path
-
 import pytest
 
+from tests.browser.helpers import SHOTS
 from tests.factories import TEST_PASSWORD, PartyOrganizationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/shots")
 
 
 def test_the_tree_folds_and_unfolds(browser, live_server, tree, district_admin):
