@@ -105,10 +105,9 @@ def place_label(region) -> str:
 
 def briefing_sentence(*, figures, period: str, place: str, kind_label: str) -> str:
     """“2022年3月，观澜街道12家社会组织开展志愿服务35场、2.63万人次，服务时长……” (parts that are zero left out)."""
-    parts = [
-        f"{period}，{place}{figures.organizations}家社会组织开展{kind_label}{figures.activities}场、"
-        f"{in_wan(figures.headcount, '人次')}"
-    ]
+    # an activity held by the street itself, with no organization of the street among its organizers
+    who = f"{place}{figures.organizations}家社会组织" if figures.organizations else place
+    parts = [f"{period}，{who}开展{kind_label}{figures.activities}场、{in_wan(figures.headcount, '人次')}"]
     if figures.service_hours:
         parts.append(f"服务时长{in_wan(figures.service_hours, '小时')}")
     if figures.beneficiaries:

@@ -286,3 +286,20 @@ def test_page_query_count_does_not_grow_with_the_activities(request, client, tre
     at_30 = _page_queries(client, url)
     assert at_3 == at_30
     assert client.get(url).context["figures"].activities == 30
+
+
+def test_the_sentence_names_no_organizations_when_none_of_the_place_organized():
+    from activities.figures import briefing_sentence
+    from activities.selectors import ActivityFigures
+
+    figures = ActivityFigures(
+        activities=1,
+        organizations=0,
+        headcount=112,
+        service_hours=Decimal("224"),
+        beneficiaries=0,
+        donation_amount=Decimal("0"),
+        goods_value=Decimal("0"),
+    )
+    sentence = briefing_sentence(figures=figures, period="2026年11月", place="民治街道", kind_label="志愿服务")
+    assert sentence == "2026年11月，民治街道开展志愿服务1场、112人次，服务时长224小时。"
