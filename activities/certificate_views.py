@@ -12,8 +12,8 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
 from registry.api import ModelPermissions, ScopedModelSerializer, ScopedViewSet
 from registry.choices import AccessAction
-from registry.forms import DateInput, refuse_control_characters
-from registry.personal import can_see_personal, mask_id_number, record_access
+from registry.forms import DateInput, add_service_errors, refuse_control_characters
+from registry.personal import can_see_personal, mask_value, personal_kind, personal_labels, record_access
 from registry.scoping import has_model_permission
 from registry.views.generic import NOT_FOUND_MESSAGE, ModelPermissionMixin, get_restricted_or_404, section
 from talents.models import Representative
@@ -86,9 +86,7 @@ class CertificateIssueView(ModelPermissionMixin, TemplateView):
                     user=request.user, representative=person, **form.cleaned_data
                 )
             except ValidationError as error:
-                for field, errors in error.update_error_dict({}).items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"已开具志愿服务记录证明“{certificate.number}”。")
                 return redirect("activities:volunteercertificate_detail", certificate.pk)
@@ -126,7 +124,7 @@ class CertificateDetailView(ModelPermissionMixin, TemplateView):
                 request=self.request,
                 action=AccessAction.REVEAL,
                 target=certificate,
-                fields="身份证号",
+                fields=personal_labels(VolunteerCertificate, ["id_number"]),
                 detail={"via": "certificate"},
             )
         context.update(
@@ -134,7 +132,10 @@ class CertificateDetailView(ModelPermissionMixin, TemplateView):
                 "object": certificate,
                 "certificate": certificate,
                 "title": f"志愿服务记录证明 {certificate.number}",
-                "id_number": certificate.id_number if clear else mask_id_number(certificate.id_number),
+                # masked as the model declares its personal fields, like every page
+                "id_number": certificate.id_number
+                if clear
+                else mask_value(personal_kind(VolunteerCertificate, "id_number"), certificate.id_number),
                 "id_number_clear": clear,
                 "list_url": reverse("activities:volunteercertificate_list"),
                 "person_url": reverse("talents:representative_detail", args=[certificate.representative_id]),

@@ -3,35 +3,21 @@
 from django.db import transaction
 
 from registry.crud import scoped_create, scoped_delete, scoped_update
-from registry.scoping import ensure_permitted
 
 from .models import Activity, ActivityTheme, Participation
 
 
-def _save(instance, *, user, action: str):
-    ensure_permitted(user, instance, action)
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 # ---- 活动主题 ----
-@transaction.atomic
 def activity_theme_create(*, user, data: dict) -> ActivityTheme:
-    return _save(ActivityTheme(**data), user=user, action="add")
+    return scoped_create(user=user, model=ActivityTheme, data=data)
 
 
-@transaction.atomic
 def activity_theme_update(*, user, instance: ActivityTheme, data: dict) -> ActivityTheme:
-    for name, value in data.items():
-        setattr(instance, name, value)
-    return _save(instance, user=user, action="change")
+    return scoped_update(user=user, instance=instance, data=data)
 
 
-@transaction.atomic
 def activity_theme_delete(*, user, instance: ActivityTheme) -> None:
-    ensure_permitted(user, instance, "delete")
-    instance.delete()
+    scoped_delete(user=user, instance=instance)
 
 
 # ---- 活动 ----

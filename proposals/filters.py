@@ -1,7 +1,6 @@
 """FilterSets of tracked items and their lists: one per model, shared by the page, the export and the API."""
 
 import django_filters
-from django.utils import timezone
 
 from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
 
@@ -15,7 +14,15 @@ from .choices import (
     Progress,
     Verdict,
 )
-from .models import Consultation, Department, Meeting, OpinionCategory, TrackedItem
+from .models import (
+    Consultation,
+    Department,
+    Meeting,
+    OpinionCategory,
+    TrackedItem,
+    due_within_condition,
+    overdue_condition,
+)
 
 
 class DepartmentFilter(ScopedFilterSet):
@@ -96,12 +103,12 @@ class TrackedItemFilter(ScopedFilterSet):
         ]
 
     def filter_overdue(self, queryset, name, value):
-        overdue = queryset.model.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        condition = overdue_condition()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_due_soon(self, queryset, name, value):
-        soon = queryset.model.objects.due_within(7, timezone.localdate()).values("pk")
-        return queryset.filter(pk__in=soon) if value else queryset.exclude(pk__in=soon)
+        condition = due_within_condition(7)
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_progress(self, queryset, name, value):
         return queryset.filter(state__in=PROGRESS_STATES[value]) if value else queryset

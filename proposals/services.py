@@ -3,33 +3,17 @@
 from django.db import transaction
 
 from registry.crud import scoped_create, scoped_delete, scoped_update
-from registry.scoping import ensure_permitted
 
 from . import lifecycle
 from .choices import ItemState
 from .models import Consultation, Decision, Department, Meeting, OpinionCategory, TrackedItem
 
 
-def _save(instance, *, user, action: str, many: dict | None = None):
-    ensure_permitted(user, instance, action)
-    instance.full_clean()
-    instance.save()
-    for name, values in (many or {}).items():
-        getattr(instance, name).set(values)
-    return instance
-
-
 # ---- district-wide lists: 承办单位, 社情民意类别 ----
-@transaction.atomic
 def department_create(*, user, data: dict) -> Department:
-    data = dict(data)
-    contacts = data.pop("contacts", None)
-    return _save(
-        Department(**data), user=user, action="add", many={"contacts": contacts} if contacts is not None else None
-    )
+    return scoped_create(user=user, model=Department, data=data)
 
 
-@transaction.atomic
 def department_update(*, user, instance: Department, data: dict) -> Department:
     return scoped_update(user=user, instance=instance, data=data)
 
@@ -38,16 +22,12 @@ def department_delete(*, user, instance: Department) -> None:
     scoped_delete(user=user, instance=instance)
 
 
-@transaction.atomic
 def opinion_category_create(*, user, data: dict) -> OpinionCategory:
-    return _save(OpinionCategory(**data), user=user, action="add")
+    return scoped_create(user=user, model=OpinionCategory, data=data)
 
 
-@transaction.atomic
 def opinion_category_update(*, user, instance: OpinionCategory, data: dict) -> OpinionCategory:
-    for name, value in data.items():
-        setattr(instance, name, value)
-    return _save(instance, user=user, action="change")
+    return scoped_update(user=user, instance=instance, data=data)
 
 
 def opinion_category_delete(*, user, instance: OpinionCategory) -> None:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from registry.forms import add_service_errors
 from registry.scoping import has_model_permission, user_is_unrestricted
 from registry.tables import display_text
 from registry.views.generic import ObjectDetailView, section
@@ -187,7 +188,7 @@ def item_transition_view(request, pk: int, name: str):
             except PermissionDenied:
                 raise
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"已{step.label}：{item}。")
                 return redirect(_url(item, "detail"))
@@ -214,13 +215,3 @@ def item_transition_view(request, pk: int, name: str):
         },
         status=status,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

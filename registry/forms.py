@@ -176,16 +176,19 @@ class ScopedModelForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k in model_fields}
 
     def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                target = field if field in self.fields else None
-                if field == NON_FIELD_ERRORS:
-                    target = None
-                for item in errors:
-                    self.add_error(target, item)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
+        add_service_errors(self, error)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message on its field when the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields and field != NON_FIELD_ERRORS else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
 
 
 def free_year(taken, *, preferred) -> int:
