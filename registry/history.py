@@ -77,6 +77,25 @@ def _related_display(names: dict, value):
     return "（空）" if value in (None, "") else names.get(str(value), f"#{value}（已删除）")
 
 
+def merge_context(*, kept, merged) -> dict:
+    """The pghistory context of a merge: every event it writes says which record went into which.
+
+    One context covers the whole merge, so the events of both records (and of what moved) carry the
+    same metadata; each record's page renders it from its own side (see ``_merge_note``).
+    """
+    return {"merge": {"kept": kept.pk, "kept_name": str(kept), "merged": merged.pk, "merged_name": str(merged)}}
+
+
+def _merge_note(merge: dict | None, obj_id) -> str:
+    if not merge:
+        return ""
+    if str(obj_id) == str(merge.get("kept")):
+        return f"合并重复记录：并入“{merge.get('merged_name', '')}”（编号{merge.get('merged')}）的记录"
+    if str(obj_id) == str(merge.get("merged")):
+        return f"合并重复记录：本记录并入“{merge.get('kept_name', '')}”（编号{merge.get('kept')}），仅供查阅"
+    return f"合并重复记录：从编号{merge.get('merged')}迁移到编号{merge.get('kept')}"
+
+
 def history_for(obj, *, user=None, limit: int = 200) -> list[dict]:
     """The events of one record, newest first, as rows ready for the 变更记录 table.
 
@@ -139,12 +158,14 @@ def event_rows(events, *, user=None) -> list[dict]:
                 after = _display_value(model, name, after)
             changes.append({"field": _field_label(model, name), "before": before, "after": after})
         actor = users.get(context.get("user"))
+        merge_note = _merge_note(context.get("merge"), event.pgh_obj_id) if event.pgh_label == "update" else ""
         import_id = context.get("import_id")
         record = imports.get(import_id)
         rows.append(
             {
                 "when": event.pgh_created_at,
-                "label": TRACKED_LABELS.get(event.pgh_label, event.pgh_label),
+                "label": "合并" if merge_note else TRACKED_LABELS.get(event.pgh_label, event.pgh_label),
+                "merge_note": merge_note,
                 "user": actor,
                 "user_display": (actor.display_name if actor else context.get("source") or "系统"),
                 "url": context.get("url", ""),

@@ -2,12 +2,14 @@
 
 import datetime
 
+import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from registry.choices import AccessAction
 from registry.crud import scoped_create, scoped_delete, scoped_update
+from registry.history import merge_context
 from registry.permissions import manages_level
 from registry.personal import can_reveal_personal, record_access
 from registry.scoping import ensure_still_visible
@@ -284,7 +286,8 @@ def representative_merge(
     """Fold ``duplicate`` into ``kept``: move its evaluations, trainings, nominations and memberships.
 
     The duplicate is not deleted: it is marked merged (it leaves every list and count), both
-    records keep their 变更记录, a MergeRecord says what moved, and each gets a status note.
+    records keep their 变更记录 and each gets one entry saying which went into which (the events
+    carry registry.history's merge context), and a MergeRecord says what moved.
     Blank details of the kept record (ID number, mobile, birth date…) are filled from the duplicate.
     """
     ensure_still_visible(user, kept)
@@ -297,6 +300,12 @@ def representative_merge(
         raise ValidationError("不能把一条记录合并到它自己。")
     if kept.is_merged or duplicate.is_merged:
         raise ValidationError("其中一条记录已被合并过，请刷新疑似重复名单后再操作。")
+    with pghistory.context(**merge_context(kept=kept, merged=duplicate)):
+        return _merge_into(user, kept, duplicate, reason=reason, note=note)
+
+
+def _merge_into(user, kept: Representative, duplicate: Representative, *, reason: str, note: str) -> MergeRecord:
+    """The writes of a merge; the caller names them as one (every event carries the merge context)."""
     moved = {"evaluations": 0, "attendances": 0, "nominations": 0, "memberships": 0}
     kept_years = set(kept.evaluations.values_list("year", flat=True))
     for evaluation in duplicate.evaluations.all():
@@ -350,26 +359,6 @@ def representative_merge(
 
     record = MergeRecord.objects.create(
         kept=kept, merged=duplicate, reason=reason[:100], note=note[:300], moved=moved, merged_by=_user(user)
-    )
-    today = timezone.localdate()
-    detail = f"（补充了{'、'.join(filled)}）" if filled else ""
-    StatusChange.objects.create(
-        representative=kept,
-        from_status=kept.status,
-        to_status=kept.status,
-        level=kept.level,
-        changed_on=today,
-        changed_by=_user(user),
-        note=f"合并重复记录：并入“{duplicate.name}”（编号{duplicate.pk}）的记录{detail}"[:300],
-    )
-    StatusChange.objects.create(
-        representative=duplicate,
-        from_status=duplicate.status,
-        to_status=duplicate.status,
-        level=duplicate.level,
-        changed_on=today,
-        changed_by=_user(user),
-        note=f"已合并到“{kept.name}”（编号{kept.pk}）的记录，本记录仅供查阅"[:300],
     )
     return record
 

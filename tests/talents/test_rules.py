@@ -309,14 +309,23 @@ def test_merge_moves_records_and_keeps_both_histories(client, district_admin, du
     assert Nomination.objects.filter(representative=kept).count() == 1
     assert Membership.objects.filter(representative=kept).count() == 1
     assert kept.title == "社会工作师"  # a blank detail filled from the duplicate
-    # status notes on both, and the merged record left every list but keeps its page and history
-    assert "合并重复记录" in kept.status_changes.order_by("-pk").first().note
-    assert "已合并到" in duplicate.status_changes.order_by("-pk").first().note
+    # one clear 变更记录 entry on each record, and no status rows that change nothing
+    assert not kept.status_changes.filter(note__contains="合并").exists()
+    assert not duplicate.status_changes.filter(note__contains="合并").exists()
+    kept_merges = [row for row in history_for(kept) if row["merge_note"]]
+    duplicate_merges = [row for row in history_for(duplicate) if row["merge_note"]]
+    assert len(kept_merges) == 1 and len(duplicate_merges) == 1
+    assert kept_merges[0]["label"] == "合并" and kept_merges[0]["user"] == district_admin
+    assert kept_merges[0]["merge_note"] == f"合并重复记录：并入“{duplicate.name}”（编号{duplicate.pk}）的记录"
+    assert [c["field"] for c in kept_merges[0]["changes"]] == ["职称"]  # the blank detail it took over
+    assert duplicate_merges[0]["merge_note"].startswith(f"合并重复记录：本记录并入“{kept.name}”（编号{kept.pk}）")
+    # the merged record left every list but keeps its page and history
     assert not selectors.representative_list(user=district_admin).filter(pk=duplicate.pk).exists()
     assert selectors.duplicate_pairs(user=district_admin) == []
     page = client.get(reverse("talents:representative_detail", args=[duplicate.pk])).content.decode()
     assert "本记录已合并到" in page and "社会工作师" in page.split('id="history"')[1]
     assert len(history_for(duplicate)) >= 3  # insert, the title change, the merge mark
+    assert page.count('data-testid="history-merge"') == 1
     kept_page = client.get(reverse("talents:representative_detail", args=[kept.pk])).content.decode()
     assert 'data-testid="merge-records"' in kept_page and f"编号{duplicate.pk}" in kept_page
 
