@@ -78,7 +78,7 @@ def organization_activities(organization, user) -> dict | None:
         return None
     rows, more, total = _capped(selectors.organization_activities(user=user, organization=organization))
     years = selectors.organization_totals_by_year(user=user, organization=organization)
-    block = section("组织的活动", ORGANIZATION_ACTIVITY_TABLE, rows, user, empty="尚无该组织组织的活动。")
+    block = section("组织的活动", ORGANIZATION_ACTIVITY_TABLE, rows, user, empty="尚无由该组织主办或协办的活动。")
     list_url = reverse("activities:activity_list")
 
     def cell(key, value):

@@ -247,9 +247,12 @@ class ObjectDetailView(ModelPermissionMixin, TemplateView):
 def section(title: str, table: Table, objects, user, *, add_url: str | None = None, empty: str = "暂无记录。"):
     """A related-records block for a detail page, rendered with the same column spec as lists."""
     rows = table.rows(objects, user)
+    columns = table.table_columns
     return {
         "title": title,
-        "headers": [{"label": c.label, "numeric": c.numeric} for c in table.table_columns],
+        # on a phone a table of several text columns squeezes each to a character a line: stack it as cards
+        "cards_on_phone": sum(not c.numeric for c in columns) > 2,
+        "headers": [{"label": c.label, "numeric": c.numeric} for c in columns],
         "rows": rows,
         "count": len(rows),
         "add_url": add_url,
