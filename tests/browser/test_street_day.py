@@ -1,6 +1,7 @@
 """Browser: a street worker's round, on a phone during 上门摸底 and at the desk — find an organization by its
-pinyin initials, open it, add this year's survey, assign a party instructor with the picker, then reveal and
-call a representative's mobile. No page of the walk is wider than the screen."""
+pinyin initials, open it, add this year's survey, assign a party instructor with the picker (warned, before
+saving, that he would guide an 11th organization), then reveal and call a representative's mobile.
+No page of the walk is wider than the screen."""
 
 import pytest
 from django.utils import timezone
@@ -18,7 +19,7 @@ def round_records(tree):
         OrganizationFactory(name=f"民治社区文体协会{index:02d}", region=tree["community_a1"])
     organization = OrganizationFactory(name="龙华区民治长者综合服务中心", region=tree["community_a1"])
     instructor = LiaisonFactory(name="陈晓刚", region=tree["street_a"], post="组织委员", work_unit="民治街道党工委")
-    for _ in range(6):
+    for _ in range(10):
         AssignmentFactory(liaison=instructor, organization=OrganizationFactory(region=tree["community_a2"]))
     person = RepresentativeFactory(
         name="周敏", region=tree["community_a1"], organization=organization, mobile="13812345678"
@@ -76,11 +77,19 @@ def test_a_street_workers_round(browser, live_server, street_a_user, round_recor
         control.fill("cxg")
         option = page.locator(".ts-dropdown .option", has_text="陈晓刚")
         option.wait_for()
-        assert "已指导6家（每人5—10家）" in option.inner_text()
+        assert "已指导10家（每人5—10家）" in option.inner_text()
         _fits(page, viewport, "选派党建指导员", f"{size}_5_picker")
         option.click()
         page.select_option("#id_role", label="党建指导员")
         page.locator("#id_start_date").fill(timezone.localdate().isoformat())
+        page.get_by_role("button", name="保存").click()
+        # an 11th organization breaks the 5–10 rule: the form says so, naming the rule, before anything is saved
+        warning = page.get_by_test_id("rule-warnings")
+        warning.wait_for()
+        assert "党建指导员指导超过10家" in warning.inner_text() and "这将是第11家" in warning.inner_text()
+        assert not Assignment.objects.filter(organization=organization).exists()
+        _fits(page, viewport, "保存前的规则提示", f"{size}_5b_warning")
+        page.get_by_label("已知晓上述规则提示，仍然保存").check()
         page.get_by_role("button", name="保存").click()
         page.wait_for_load_state("networkidle")
         assert Assignment.objects.filter(liaison=round_records["instructor"], organization=organization).exists()
