@@ -121,3 +121,22 @@ def database_settings() -> dict:
     add_session_options(config["OPTIONS"], statement_timeout_options())
     config["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
     return config
+
+
+def replica_settings() -> dict | None:
+    """The streaming replica of DATABASE_REPLICA_URL (alias "replica", see registry/db.py), or None.
+
+    No transaction per request there (ATOMIC_REQUESTS would open one on the replica for every page),
+    the same statement timeout as the primary, and in tests a mirror of the test database.
+    """
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    import dj_database_url
+
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+    config["ATOMIC_REQUESTS"] = False
+    config.setdefault("OPTIONS", {})
+    add_session_options(config["OPTIONS"], statement_timeout_options())
+    config["TEST"] = {"MIRROR": "default"}
+    return config
