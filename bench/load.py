@@ -148,8 +148,9 @@ def data_size(database: str) -> dict:
         return counts
 
 
-def start_gunicorn(*, port: int, database: str, workers: int) -> subprocess.Popen:
+def start_gunicorn(*, port: int, database: str, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "PORT": str(port), "EMBEDDED_DB_NAME": database, "WEB_CONCURRENCY": str(workers)}
+    env["GUNICORN_THREADS"] = str(threads)
     env.setdefault("DEBUG", "false")
     env.pop("GUNICORN_BIND", None)  # the config's loopback bind on our port
     process = subprocess.Popen(
@@ -192,13 +193,15 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def run(args) -> None:
     sizes = data_size(args.database)
+    load_before = os.getloadavg()  # other work on the machine shares its two cores: printed with the numbers
     port = free_port()
     print(f"数据量：{'，'.join(f'{label} {count:,}' for label, count in sizes.items())}（数据库 {args.database}）")
     print(
-        f"gunicorn {args.workers} 个进程（config/gunicorn.conf.py）于 {HOST}:{port}；{args.users} 个已登录用户，"
+        f"gunicorn {args.workers} 个进程 × {args.threads} 线程（config/gunicorn.conf.py）于 {HOST}:{port}；"
+        f"{args.users} 个已登录用户，"
         f"{args.duration} 秒，平均间隔 {args.think} 秒"
     )
-    process = start_gunicorn(port=port, database=args.database, workers=args.workers)
+    process = start_gunicorn(port=port, database=args.database, workers=args.workers, threads=args.threads)
     try:
         accounts = DISTRICT_ACCOUNTS + STREET_ACCOUNTS
         users = [VirtualUser(accounts[i % len(accounts)], port) for i in range(args.users)]
@@ -251,6 +254,8 @@ def run(args) -> None:
         stop_gunicorn(process)
 
     report(results, errors, wall)
+    before, after = (" / ".join(f"{x:.1f}" for x in load) for load in (load_before, os.getloadavg()))
+    print(f"本机负载（1/5/15 分钟）：开始 {before} → 结束 {after}")
 
 
 def report(results: dict, errors: dict, wall: float) -> None:
@@ -293,6 +298,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60, help="秒，最多 600")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="每个 gunicorn 进程的线程数")
     parser.add_argument("--think", type=float, default=1.0, help="用户两次打开页面之间的平均间隔（秒）；0 为不间断")
     parser.add_argument("--max-requests", type=int, default=100_000, help="总请求数上限")
     args = parser.parse_args()

@@ -114,7 +114,10 @@ def database_settings() -> dict:
             "USER": "postgres",
             "HOST": start_embedded(),
             "PORT": "5432",
-            "CONN_MAX_AGE": 0,
+            # 0 unless asked (gunicorn's workers ask, config/gunicorn.conf.py): the embedded server is
+            # shared by the demo, the task worker and the tests, and runserver opens a thread per request
+            "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+            "CONN_HEALTH_CHECKS": True,
         }
     config["ATOMIC_REQUESTS"] = True  # a failed request leaves nothing half-written
     config.setdefault("OPTIONS", {})

@@ -12,6 +12,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # one worker per core: a page is CPU-bound Python (templates, forms) between its queries
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# threads per worker (gthread when above 1): while one request waits for PostgreSQL another runs
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # a worker silent this long is killed and replaced; its request gets a 502 from the proxy
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # on a reload or stop, requests under way get this long to finish
@@ -31,3 +33,5 @@ proc_name = "tongxinku"
 # workers load the app; the task worker and management commands do not run this file, so imports,
 # exports and migrations keep no limit.
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", str(max(timeout - 5, 1)))
+# a worker keeps its database connection between requests instead of opening one per page
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
