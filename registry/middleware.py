@@ -73,4 +73,5 @@ class QueryTimeoutMiddleware:
         if request.path.startswith("/api/"):
             body = {"detail": QUERY_TIMEOUT_MESSAGE}
             return JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
-        return render(request, "503.html", {"message": QUERY_TIMEOUT_MESSAGE}, status=503)
+        context = {"status": 503, "heading": "查询超时", "message": QUERY_TIMEOUT_MESSAGE}
+        return render(request, "500.html", context, status=503)
