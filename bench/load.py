@@ -186,6 +186,32 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def serving_processes(master_pid: int, database: str) -> dict[str, list[int]]:
+    """The pids of gunicorn's workers and of the PostgreSQL backends serving them."""
+    workers = [int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+    import psycopg
+
+    from config.database import start_embedded
+
+    url = os.environ.get("DATABASE_URL")
+    connect = psycopg.connect(url) if url else psycopg.connect(host=start_embedded(), user="postgres", dbname=database)
+    with connect as connection:
+        # the workers keep their connection between requests (DB_CONN_MAX_AGE): after the logins these are theirs
+        backends = [row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = "
+            "'client backend'", [database]).fetchall()]  # fmt: skip
+    return {"gunicorn": workers, "PostgreSQL": backends}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (0 once it is gone), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -244,16 +270,27 @@ def run(args) -> None:
                     time.sleep(max(0.0, min(rng.expovariate(1 / args.think), deadline - time.monotonic())))
 
         threads = [threading.Thread(target=drive, args=(user, i), daemon=True) for i, user in enumerate(users)]
+        serving = serving_processes(process.pid, args.database)
+        cpu_before = {pid: cpu_seconds(pid) for pids in serving.values() for pid in pids}
         began = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=args.duration + 120)
         wall = time.perf_counter() - began
+        cpu = {kind: sum(cpu_seconds(pid) - cpu_before[pid] for pid in pids) for kind, pids in serving.items()}
     finally:
         stop_gunicorn(process)
 
     report(results, errors, wall)
+    served = sum(len(times) for times in results.values())
+    per_request = {kind: seconds * 1000 / max(served, 1) for kind, seconds in cpu.items()}
+    total = sum(per_request.values())
+    print(
+        "每个请求耗用的 CPU（与本机其他负载无关）："
+        + "，".join(f"{kind} {ms:.0f} ms" for kind, ms in per_request.items())
+        + f"，合计 {total:.0f} ms；两个空闲 CPU 核约可服务 {2000 / total:.0f} 请求/秒"
+    )
     before, after = (" / ".join(f"{x:.1f}" for x in load) for load in (load_before, os.getloadavg()))
     print(f"本机负载（1/5/15 分钟）：开始 {before} → 结束 {after}")
 
@@ -299,7 +336,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="秒，最多 600")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="每个 gunicorn 进程的线程数")
-    parser.add_argument("--think", type=float, default=1.0, help="用户两次打开页面之间的平均间隔（秒）；0 为不间断")
+    parser.add_argument("--think", type=float, default=3.0, help="用户两次打开页面之间的平均间隔（秒）；0 为不间断")
     parser.add_argument("--max-requests", type=int, default=100_000, help="总请求数上限")
     args = parser.parse_args()
     if not 1 <= args.users <= 500 or not 1 <= args.duration <= 600:
