@@ -186,9 +186,8 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def serving_processes(master_pid: int, database: str) -> dict[str, list[int]]:
-    """The pids of gunicorn's workers and of the PostgreSQL backends serving them."""
-    workers = [int(pid) for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
+def serving_processes(master_pid: int, database: str) -> dict[str, int]:
+    """The parent processes whose trees serve the requests: gunicorn's master and PostgreSQL's postmaster."""
     import psycopg
 
     from config.database import start_embedded
@@ -196,20 +195,31 @@ def serving_processes(master_pid: int, database: str) -> dict[str, list[int]]:
     url = os.environ.get("DATABASE_URL")
     connect = psycopg.connect(url) if url else psycopg.connect(host=start_embedded(), user="postgres", dbname=database)
     with connect as connection:
-        # the workers keep their connection between requests (DB_CONN_MAX_AGE): after the logins these are theirs
-        backends = [row[0] for row in connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = "
-            "'client backend'", [database]).fetchall()]  # fmt: skip
-    return {"gunicorn": workers, "PostgreSQL": backends}
+        row = connection.execute("SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'").fetchone()
+    processes = {"gunicorn": master_pid}
+    checkpointer = Path(f"/proc/{row[0]}/stat") if row else None
+    if checkpointer and checkpointer.exists():  # a server on this machine: its postmaster is the parent
+        processes["PostgreSQL"] = int(checkpointer.read_text().rsplit(")", 1)[1].split()[1])
+    return processes
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (0 once it is gone), from /proc."""
+    """CPU time (user + system) of a process tree: the process, its children that have exited (the kernel adds
+    them to their parent once reaped, so a backend or worker that came and went is counted) and those alive."""
+
+    def times(process: int, *, exited: bool) -> float:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            return 0.0
+        used = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if exited else 0)
+        return used / os.sysconf("SC_CLK_TCK")
+
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [int(c) for t in Path(f"/proc/{pid}/task").iterdir() for c in (t / "children").read_text().split()]
     except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = []
+    return times(pid, exited=True) + sum(times(child, exited=True) for child in children)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -271,14 +281,14 @@ def run(args) -> None:
 
         threads = [threading.Thread(target=drive, args=(user, i), daemon=True) for i, user in enumerate(users)]
         serving = serving_processes(process.pid, args.database)
-        cpu_before = {pid: cpu_seconds(pid) for pids in serving.values() for pid in pids}
+        cpu_before = {kind: cpu_seconds(pid) for kind, pid in serving.items()}
         began = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=args.duration + 120)
         wall = time.perf_counter() - began
-        cpu = {kind: sum(cpu_seconds(pid) - cpu_before[pid] for pid in pids) for kind, pids in serving.items()}
+        cpu = {kind: cpu_seconds(pid) - cpu_before[kind] for kind, pid in serving.items()}
     finally:
         stop_gunicorn(process)
 
