@@ -79,6 +79,28 @@ def embedded_status() -> str | None:
     return _read_socket_dir(PGDATA)
 
 
+def statement_timeout_options() -> str:
+    """``-c`` options bounding each SQL statement of this process, from DATABASE_STATEMENT_TIMEOUT (seconds).
+
+    Unset or 0 (management commands, migrations, the task worker, tests): no limit, since an import, an
+    export or a migration may rightly run for minutes. config/gunicorn.conf.py sets it for the web
+    workers, so that a page's query stops before gunicorn kills the worker that waits for it, and
+    PostgreSQL is told to look every few seconds whether the client went away
+    (client_connection_check_interval), so that a query whose worker was killed stops too.
+    """
+    raw = os.environ.get("DATABASE_STATEMENT_TIMEOUT", "").strip().lower().removesuffix("s")
+    seconds = float(raw) if raw else 0
+    if seconds <= 0:
+        return ""
+    return f"-c statement_timeout={int(seconds * 1000)} -c client_connection_check_interval=2000"
+
+
+def add_session_options(options: dict, extra: str) -> None:
+    """Append libpq ``-c`` options to those a DATABASE_URL may already carry (?options=...)."""
+    if extra:
+        options["options"] = f"{options.get('options', '')} {extra}".strip()
+
+
 def database_settings() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
@@ -92,9 +114,32 @@ def database_settings() -> dict:
             "USER": "postgres",
             "HOST": start_embedded(),
             "PORT": "5432",
-            "CONN_MAX_AGE": 0,
+            # 0 unless asked (gunicorn's workers ask, config/gunicorn.conf.py): the embedded server is
+            # shared by the demo, the task worker and the tests, and runserver opens a thread per request
+            "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+            "CONN_HEALTH_CHECKS": True,
         }
     config["ATOMIC_REQUESTS"] = True  # a failed request leaves nothing half-written
     config.setdefault("OPTIONS", {})
+    add_session_options(config["OPTIONS"], statement_timeout_options())
     config["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+    return config
+
+
+def replica_settings() -> dict | None:
+    """The streaming replica of DATABASE_REPLICA_URL (alias "replica", see registry/db.py), or None.
+
+    No transaction per request there (ATOMIC_REQUESTS would open one on the replica for every page),
+    the same statement timeout as the primary, and in tests a mirror of the test database.
+    """
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return None
+    import dj_database_url
+
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+    config["ATOMIC_REQUESTS"] = False
+    config.setdefault("OPTIONS", {})
+    add_session_options(config["OPTIONS"], statement_timeout_options())
+    config["TEST"] = {"MIRROR": "default"}
     return config

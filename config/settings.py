@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.database import BASE_DIR, database_settings
+from config.database import BASE_DIR, database_settings, replica_settings
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "registry.middleware.NoStoreMiddleware",
+    "registry.middleware.QueryTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +103,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings()}
+# A streaming replica for reports and exports (registry/db.py): reads go there only inside
+# registry.db.replica_reads(), once it has replayed the primary's WAL up to the moment asked about,
+# waiting at most DATABASE_REPLICA_MAX_WAIT seconds before reading from the primary instead.
+if replica := replica_settings():
+    DATABASES["replica"] = replica
+    DATABASE_ROUTERS = ["registry.db.ReplicaRouter"]
+DATABASE_REPLICA_MAX_WAIT = float(os.environ.get("DATABASE_REPLICA_MAX_WAIT", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "registry.User"
 

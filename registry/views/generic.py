@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from registry import conflicts
 from registry.conflicts import VERSION_FIELD, EditConflict
+from registry.db import replica_reads
 from registry.exporting import export_response
 from registry.history import history_for
 from registry.navigation import detail_sections_for
@@ -168,14 +169,17 @@ class ObjectExportView(ObjectListView):
             return redirect(f"{list_url}?{request.GET.urlencode()}" if list_url else "/")
         filters = filterset.active_filters if filterset.is_bound else {}
         title = self.title or str(self.model._meta.verbose_name_plural)
-        return export_response(
-            request=request,
-            queryset=queryset,
-            table=self.table,
-            title=title,
-            filters=filters,
-            model_label=self.model._meta.label,
-        )
+        # the rows come from the streaming replica when there is one and it holds everything committed
+        # until now (registry/db.py); the access log is written to the primary all the same
+        with replica_reads():
+            return export_response(
+                request=request,
+                queryset=queryset,
+                table=self.table,
+                title=title,
+                filters=filters,
+                model_label=self.model._meta.label,
+            )
 
 
 class ObjectDetailView(ModelPermissionMixin, TemplateView):
