@@ -25,7 +25,8 @@ from organizations.models import (
 )
 from registry import importing
 from registry.history import history_for
-from registry.models import ImportStatus
+from registry.importing.plan import WritePlan
+from registry.models import ImportRecord, ImportStatus
 from tests.factories import (
     IndustryFactory,
     LiaisonFactory,
@@ -322,23 +323,18 @@ def test_the_commit_opens_no_savepoint_per_row_and_a_failing_row_undoes_everythi
     )
     assert Organization.objects.count() == 6
 
-    # a service refusing the third row of another file: the two rows before it are rolled back too
-    from organizations import services
-
-    real = services.survey_create
-
-    def refuse_third(*, user, data):
-        if data["organization"].credit_code == code(13):
-            raise ValidationError({"staff_count": "模拟的保存失败。"})
-        return real(user=user, data=data)
-
+    # the database refusing the third row of another file (its survey changed after the preview, in the kept
+    # plan, to break a constraint): the two rows before it are rolled back too
     spec = importing.get_spec(ORGANIZATION)
-    monkeypatch.setattr(spec.related[0], "create", refuse_third)
     before = snapshot()
     record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(n) for n in range(11, 15)]))
+    plan = WritePlan.loads(spec, record.plan)
+    third = next(entry for entry in plan.rows if entry[0] == 4)
+    third[5][0][3]["mobile_party_member_count"] = 99
+    ImportRecord.objects.filter(pk=record.pk).update(plan=plan.dumps())
     record = commit(client_a, record)
     assert record.status == ImportStatus.FAILED
-    assert "第4行" in record.message and "模拟的保存失败" in record.message
+    assert "已全部撤销" in record.message and "流动党员数不能多于正式党员数" in record.message
     assert snapshot() == before
 
 
