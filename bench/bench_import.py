@@ -575,14 +575,22 @@ def compare(args) -> None:
                 f"{result['cpu']:>11.1f}{backend}{result['peak'] / 2**20:>13.0f}{result['growth'] / 2**20:>10.0f}"
                 f"  {result['note']}"
             )
-        ratio = results[rows, "product"]["seconds"] / results[rows, "bare"]["seconds"]
-        cpu_ratio = results[rows, "product"]["cpu"] / results[rows, "bare"]["cpu"]
-        print(f"{rows:>7,}  产品/裸脚本：墙钟 {ratio:.2f} 倍，进程CPU {cpu_ratio:.2f} 倍（目标 ≤ 2）")
+        product, bare = results[rows, "product"], results[rows, "bare"]
+        ratio = product["seconds"] / bare["seconds"]
+        # on a shared machine the wall time includes waiting for CPUs other work holds; the CPU time does not
+        cpu_ratio = (product["cpu"] + (product["backend"] or 0)) / (bare["cpu"] + (bare["backend"] or 0))
+        print(f"{rows:>7,}  产品/裸脚本：墙钟 {ratio:.2f} 倍，CPU（进程+数据库）{cpu_ratio:.2f} 倍（目标 ≤ 2）")
     if len(args.sizes) >= 2:
         small, large = min(args.sizes), max(args.sizes)
         for name in ("bare", "product"):
             growth = results[large, name]["seconds"] / results[small, name]["seconds"]
-            print(f"线性：{name} {large:,} 行 / {small:,} 行 = {growth:.2f} 倍（行数 {large / small:.1f} 倍）")
+            cpu = (results[large, name]["cpu"] + (results[large, name]["backend"] or 0)) / (
+                results[small, name]["cpu"] + (results[small, name]["backend"] or 0)
+            )
+            print(
+                f"线性：{name} {large:,} 行 / {small:,} 行 = 墙钟 {growth:.2f} 倍，CPU {cpu:.2f} 倍"
+                f"（行数 {large / small:.1f} 倍）"
+            )
 
 
 def main():

@@ -358,6 +358,7 @@ VENUE_SPEC = register(
         create=services.venue_create,
         update=services.venue_update,
         title="阵地",
+        bulk=True,  # the services are scoped_create/scoped_update and Venue has no clean() of its own
         notes=("按名称和所属区域匹配已有阵地。“六有”各列填写“是”或“否”。",),
     )
 )

@@ -110,10 +110,13 @@ class Related:
         return "，否则按".join(self.key_headers(key) for key in self.keys)
 
 
+def _overrides(model, method: str) -> bool:
+    return any(method in vars(klass) for klass in model.__mro__[:-1] if klass is not models.Model)
+
+
 def _saves_otherwise(model) -> bool:
     """The model overrides save() without putting what it computes in ``fill_derived()`` for bulk writes."""
-    custom = any("save" in vars(klass) for klass in model.__mro__[:-1] if klass is not models.Model)
-    return custom and not hasattr(model, "fill_derived")
+    return _overrides(model, "save") and not hasattr(model, "fill_derived")
 
 
 def _relation(model, name: str):
@@ -247,16 +250,19 @@ class ImportSpec:
 
         Only when the spec declares ``bulk`` and no row depends on another's write: no
         many-to-many column, no record shared between rows (a liaison) or named by other rows of the file,
-        and no save() computing columns other than through the model's ``fill_derived()`` (bulk writes
-        skip save()). The other specs write row by row through their services.
+        no save() computing columns other than through the model's ``fill_derived()`` (bulk writes
+        skip save()), and a model's own clean() run by the spec's ``check`` in the preview (bulk writes
+        skip full_clean). The other specs write row by row through their services.
         """
-        models_written = [self.model, *(related.model for related in self.related)]
+        checked = [(self.model, self.check), *((related.model, related.check) for related in self.related)]
         return (
             self.bulk
             and self.ref_field is None
             and not any(related.shared for related in self.related)
             and not any(c.model_field.many_to_many for c in self.columns)
-            and not any(_saves_otherwise(model) for model in models_written)
+            and not any(_saves_otherwise(model) for model, _ in checked)
+            # the bulk path calls no full_clean: the model's own clean() must have run in the preview's check
+            and not any(_overrides(model, "clean") and check is None for model, check in checked)
         )
 
     @property
