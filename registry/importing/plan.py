@@ -143,7 +143,11 @@ class WritePlan:
     # -- at commit, inside the transaction
 
     def write(self, user, *, progress=None) -> list:
-        """Write every row; the ids of the spec's records written (created, updated, or their child records)."""
+        """Write every row; the ids of the spec's records written (created, updated, or their child records).
+
+        Batch by batch of the plan's rows (their records, then their child records), so that memory holds
+        one batch of model instances whatever the size of the file.
+        """
         progress = progress or (lambda fraction: None)
         spec, model = self.spec, self.spec.model
         self._check_permissions(user)
@@ -151,22 +155,23 @@ class WritePlan:
         progress(0.1)
         decode = _Decoder(model)
         now = timezone.now()
-        new, changed = [], []  # (plan row, unsaved record), (pk, changed values)
-        for entry in self.rows:
-            _row, pk, _version, data, _keys, _children = entry
-            if pk is None:
-                obj = model(**decode(data))
-                new.append((entry, obj))
-            elif data is not None:
-                changed.append((pk, decode(data)))
-        self._create(model, [obj for _, obj in new], progress, 0.1, 0.5)
-        self._update(model, changed, now)
-        progress(0.6)
-        ids = {entry[0]: entry[1] for entry in self.rows}
-        ids.update({entry[0]: obj.pk for entry, obj in new})
-        self._write_children(ids, now)
-        progress(0.9)
-        written = list(ids.values())
+        written, done = [], 0
+        for batch in _batches(self.rows):
+            new, changed = [], []  # (plan row, unsaved record), (pk, changed values)
+            for entry in batch:
+                _row, pk, _version, data, _keys, _children = entry
+                if pk is None:
+                    new.append((entry, model(**decode(data))))
+                elif data is not None:
+                    changed.append((pk, decode(data)))
+            self._create(model, [obj for _, obj in new])
+            self._update(model, changed, now)
+            ids = {entry[0]: entry[1] for entry in batch}
+            ids.update({entry[0]: obj.pk for entry, obj in new})
+            self._write_children(batch, ids, now)
+            written.extend(ids.values())
+            done += len(batch)
+            progress(0.1 + 0.8 * done / len(self.rows))
         _check_scope(user, model, written)
         if spec.after_commit:
             spec.after_commit(written)
@@ -253,16 +258,11 @@ class WritePlan:
                         )
 
     @staticmethod
-    def _create(model, objs: list, progress, start: float, end: float) -> None:
-        fill = getattr(model, "fill_derived", None)
-        done = 0
-        for batch in _batches(objs):
-            if fill:
-                for obj in batch:
-                    obj.fill_derived()
-            model._base_manager.bulk_create(batch)
-            done += len(batch)
-            progress(start + (end - start) * done / max(len(objs), 1))
+    def _create(model, objs: list) -> None:
+        if hasattr(model, "fill_derived"):
+            for obj in objs:
+                obj.fill_derived()
+        model._base_manager.bulk_create(objs, batch_size=BATCH)
 
     @staticmethod
     def _update(model, changed: list, now) -> None:
@@ -295,13 +295,14 @@ class WritePlan:
             fields = [model._meta.get_field(name).name for name in _attnames_to_names(model, names)]
             model._base_manager.bulk_update(objs, fields, batch_size=BATCH)
 
-    def _write_children(self, ids: dict, now) -> None:
+    def _write_children(self, batch: list, ids: dict, now) -> None:
+        """The child records of a batch of rows; ``ids``: row → the id of its record, new ones included."""
         for index, related in enumerate(self.children):
             model = related.model
             decode = _Decoder(model)
             link = model._meta.get_field(related.link).attname
             new, changed = [], []
-            for entry in self.rows:
+            for entry in batch:
                 for child in entry[5]:
                     if child[0] != index:
                         continue
@@ -309,7 +310,7 @@ class WritePlan:
                         new.append(model(**decode(child[3]), **{link: ids[entry[0]]}))
                     else:
                         changed.append((child[1], decode(child[3])))
-            self._create(model, new, lambda fraction: None, 0, 1)
+            self._create(model, new)
             self._update(model, changed, now)
 
 
