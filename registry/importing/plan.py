@@ -230,7 +230,7 @@ class WritePlan:
                         condition |= Q(**dict(zip(attnames, key, strict=True)))
                 found = records.filter(condition).values_list(*attnames)
                 for key in found[:1]:
-                    row = wanted[tuple(key)]
+                    row = wanted.get(tuple(key), "?")
                     raise PreviewOutdated(
                         f"预览之后数据已变化，请重新预览（第{row}行的{spec.title}在预览后已由他人新增，"
                         f"{spec.key_headers(which)}相同）。"
