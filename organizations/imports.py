@@ -65,6 +65,15 @@ def check_survey(*, user, data, instance):
         raise ValidationError({"mobile_party_member_count": "流动党员数不能多于正式党员数。"})
 
 
+def refresh_derived(ids) -> None:
+    """After an import's bulk writes: the precomputed coverage rows of the organizations written, in one call."""
+    from . import coverage
+
+    refresh = getattr(coverage, "refresh_coverage", None)  # the precomputed table, where it exists
+    if refresh is not None and ids:
+        refresh(ids)
+
+
 SURVEY = Related(
     model=AnnualSurvey,
     link="organization",
@@ -158,6 +167,8 @@ ORGANIZATION_SPEC = register(
         update=services.organization_update,
         check=check_organization,
         describe=describe_organization,
+        after_commit=refresh_derived,
+        bulk=True,  # the services are scoped_create/scoped_update: the bulk commit keeps what they check
     )
 )
 
@@ -347,6 +358,7 @@ VENUE_SPEC = register(
         create=services.venue_create,
         update=services.venue_update,
         title="阵地",
+        bulk=True,  # the services are scoped_create/scoped_update and Venue has no clean() of its own
         notes=("按名称和所属区域匹配已有阵地。“六有”各列填写“是”或“否”。",),
     )
 )

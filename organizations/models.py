@@ -119,11 +119,17 @@ class Organization(TimeStampedModel):
         return self.name
 
     def save(self, *args, **kwargs):
-        # derived columns of this row only: the normalized code and the pinyin initials for search
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self) -> None:
+        """Derived columns of this row only: the normalized code and the pinyin initials for search.
+
+        save() calls it; bulk writes, which skip save() (the Excel import), call it themselves.
+        """
         self.credit_code = normalize_code(self.credit_code)
         self.name = (self.name or "").strip()
         self.name_initials = name_initials(self.name, max_length=self._meta.get_field("name_initials").max_length)
-        super().save(*args, **kwargs)
 
     def clean(self):
         # normalized before the uniqueness check, so "9144…t" finds the stored "9144…T"

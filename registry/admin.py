@@ -438,10 +438,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
     list_filter = ["status", "model_label", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["username", "file_name", "file_sha256"]
     date_hierarchy = "created_at"
-    exclude = ["file_content"]
+    exclude = ["file_content", "plan"]
 
     def get_queryset(self, request):
-        return ImportRecord.objects.visible_to(request.user).defer("file_content")
+        return ImportRecord.objects.visible_to(request.user).defer("file_content", "plan")
 
     def has_add_permission(self, request):
         return False

@@ -330,6 +330,10 @@ class ImportRecord(models.Model):
     # every app server and worker shares (DESIGN §6). It is emptied once the import ends; what
     # the error report needs is in ``result``.
     file_content = models.BinaryField("文件内容", null=True, blank=True, editable=False)
+    # What the preview decided to write, row by row, with the versions of the records it read
+    # (registry.importing.plan): the commit writes it in bulk instead of validating the file again.
+    # Emptied with the file.
+    plan = models.BinaryField("写入计划", null=True, blank=True, editable=False)
     status = models.CharField("状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.VALIDATING)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     total_rows = models.PositiveIntegerField("数据行数", default=0)

@@ -24,17 +24,22 @@ See organizations/imports.py.
 The parts: ``cells`` (cell text, the errors), ``converters`` (one cell → one value), ``spec``
 (the declarations and their registry), ``reader`` (refusing unreadable files, finding the header),
 ``validation`` (the two passes, one mixin per concern), ``commit`` (preview and the one-transaction
-write), ``workbooks`` (the template and the error report), ``jobs`` (the import record's life:
-upload, validate, commit, cancel, in the request or in the worker). Everything a caller needs is
-imported from here.
+write), ``plan`` (the bulk write of what the preview decided), ``workbooks`` (the template and the
+error report), ``jobs`` (the import record's life: upload, validate, commit, cancel, in the request
+or in the worker). Everything a caller needs is imported from here.
 
-The engine never writes a domain table itself: ``create``/``update`` are the app's services.
+The engine writes a domain table itself only for a spec that declares ``bulk``, keeping what its
+services check (the model's rules, the permission, the scope); otherwise ``create``/``update``, the
+app's services, do.
 Validation reads the sheet (openpyxl read-only) in two passes: the first indexes natural keys
 (duplicates inside the file, rows other rows refer to, the people a liaison ledger names) and
 keeps the rows of a file up to KEEP_ROWS; the second converts every cell, in chunks, against
-preloaded lookups. Commit re-runs the same validation inside one transaction and refuses if it
-no longer matches what the preview showed; in that transaction the services open no savepoints
-(see _one_transaction_without_savepoints)."""
+preloaded lookups. A spec that declares ``bulk`` (its rows independent, its services plain
+scoped writes) keeps the preview's decisions as a write plan (``plan``): the commit writes it with
+bulk inserts and updates in one transaction that only re-checks what may have changed since (the
+versions of the records read, the new keys still free). Other specs' commit re-runs the validation
+inside one transaction and refuses if it no longer matches what the preview showed; in that
+transaction the services open no savepoints (see _one_transaction_without_savepoints)."""
 
 from registry.importing.cells import (
     ACTION_CREATE,

@@ -17,6 +17,7 @@ from registry.importing.cells import (
     report_value,
 )
 from registry.importing.converters import RelatedRef, RowRef
+from registry.importing.plan import WritePlan
 from registry.importing.spec import ImportSpec
 from registry.importing.validation import Validation
 from registry.importing.validation.outcome import RowOutcome
@@ -29,14 +30,21 @@ from registry.personal import mask_numbers, mask_value
 PREVIEW_LIST_LIMIT = 100_000
 
 
-def preview(spec: ImportSpec, user, content: bytes, *, progress=None) -> tuple[dict, dict]:
-    """Validate the file without writing anything: (counts, result) for the import record."""
+def preview(
+    spec: ImportSpec, user, content: bytes, *, progress=None, plan: WritePlan | None = None
+) -> tuple[dict, dict]:
+    """Validate the file without writing anything: (counts, result) for the import record.
+
+    With ``plan`` (for a spec that ``writes_in_bulk``), the rows to write go into it as well, for the commit.
+    """
     validation = Validation(spec, user, content, progress=progress)
     counts = {ACTION_CREATE: 0, ACTION_UPDATE: 0, ACTION_UNCHANGED: 0, ACTION_ERROR: 0}
     errors, creates, updates = [], [], []
     masked: dict[int, str] | None = None
     for outcome in validation.outcomes():
         counts[outcome.action] += 1
+        if plan is not None and outcome.action in (ACTION_CREATE, ACTION_UPDATE):
+            plan.add(outcome)
         if outcome.action == ACTION_ERROR:
             if masked is None:
                 masked = _personal_positions(validation.layout)
@@ -58,6 +66,8 @@ def preview(spec: ImportSpec, user, content: bytes, *, progress=None) -> tuple[d
         "updates": sorted(updates, key=lambda e: e["row"]),
     }
     counts["total"] = validation.total
+    if plan is not None:
+        plan.counts = counts
     return counts, result
 
 
@@ -112,14 +122,26 @@ def _one_transaction_without_savepoints():
 
 
 def commit(
-    spec: ImportSpec, user, content: bytes, *, error_rows: set[int], shown: dict | None = None, progress=None
+    spec: ImportSpec,
+    user,
+    content: bytes,
+    *,
+    error_rows: set[int],
+    shown: dict | None = None,
+    progress=None,
+    plan: WritePlan | None = None,
 ) -> dict:
-    """Write the file's good rows through the spec's services, in one transaction.
+    """Write the file's good rows in one transaction; any failure writes nothing.
 
-    The file is validated again inside the transaction; if a row's verdict differs from the
-    preview the user confirmed (``error_rows``; with ``shown``, the preview's result, also each row's
-    create/update and the changes listed), nothing is written and PreviewOutdated is raised.
+    A spec that ``writes_in_bulk`` writes the preview's ``plan`` (registry.importing.plan): the transaction
+    holds only the check that what the preview read is unchanged, and the bulk writes. Without a kept plan
+    the file is validated once more, outside the transaction, into one. Other specs validate the file again
+    inside the transaction and write row by row through the services. Either way, if a row's verdict differs
+    from the preview the user confirmed (``error_rows``; with ``shown``, the preview's result, also each
+    row's create/update and the changes listed), nothing is written and PreviewOutdated is raised.
     """
+    if spec.writes_in_bulk:
+        return _commit_plan(spec, user, content, error_rows=error_rows, shown=shown, progress=progress, plan=plan)
     validation = Validation(spec, user, content, progress=progress)
     counts = {ACTION_CREATE: 0, ACTION_UPDATE: 0, ACTION_UNCHANGED: 0, ACTION_ERROR: 0}
     # every row is re-checked against the database inside this transaction, so the forms' per-record
@@ -136,6 +158,34 @@ def commit(
         raise CommitFailed(f"{_integrity_reason(spec, exc)}（引用的记录可能刚被他人删除）请重新上传文件。") from exc
     counts["total"] = validation.total
     return counts
+
+
+def _commit_plan(spec: ImportSpec, user, content: bytes, *, error_rows, shown, progress, plan) -> dict:
+    if plan is None:
+        plan = _plan_from_file(spec, user, content, _expected(error_rows, shown), shown)
+    try:
+        with transaction.atomic():
+            plan.write(user, progress=progress)
+    except PermissionDenied as exc:
+        raise CommitFailed(str(exc) or "没有权限。") from exc
+    except IntegrityError as exc:
+        raise CommitFailed(f"{_integrity_reason(spec, exc)}（数据可能刚被他人修改）请重新上传文件。") from exc
+    return dict(plan.counts)
+
+
+def _plan_from_file(spec: ImportSpec, user, content: bytes, expected: dict, shown) -> WritePlan:
+    """The plan of a preview made before plans were kept: the file validated again (outside any transaction)."""
+    validation = Validation(spec, user, content)
+    plan = WritePlan(spec)
+    counts = {ACTION_CREATE: 0, ACTION_UPDATE: 0, ACTION_UNCHANGED: 0, ACTION_ERROR: 0}
+    for outcome in validation.outcomes():
+        if change := _outdated(outcome, expected, shown):
+            raise PreviewOutdated(f"预览之后数据已变化，请重新预览（第{outcome.row}行{change}）。")
+        counts[outcome.action] += 1
+        if outcome.action in (ACTION_CREATE, ACTION_UPDATE):
+            plan.add(outcome)
+    plan.counts = {**counts, "total": validation.total}
+    return plan
 
 
 def _expected(error_rows: set[int], shown: dict | None) -> dict[int, tuple[str, list | None]]:
@@ -172,6 +222,7 @@ ACTION_NAMES = {ACTION_CREATE: "新增", ACTION_UPDATE: "更新", ACTION_UNCHANG
 
 def _write_rows(spec: ImportSpec, user, validation: "Validation", expected: dict, counts: dict, shown=None) -> None:
     saved: dict[tuple, models.Model] = {}
+    written = []
     for outcome in validation.outcomes():
         if change := _outdated(outcome, expected, shown):
             raise PreviewOutdated(f"预览之后数据已变化，请重新预览（第{outcome.row}行{change}）。")
@@ -186,8 +237,11 @@ def _write_rows(spec: ImportSpec, user, validation: "Validation", expected: dict
             raise CommitFailed(f"第{outcome.row}行：{exc or '没有权限。'}") from exc
         except IntegrityError as exc:
             raise CommitFailed(f"第{outcome.row}行：{_integrity_reason(spec, exc)}") from exc
+        written.append(obj.pk)
         if outcome.ref_key in validation.referenced:
             saved[outcome.ref_key] = obj
+    if spec.after_commit:
+        spec.after_commit(written)
 
 
 def _integrity_reason(spec: ImportSpec, exc: IntegrityError) -> str:

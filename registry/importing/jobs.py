@@ -27,6 +27,7 @@ from registry.importing.cells import (
     PreviewOutdated,
 )
 from registry.importing.commit import CommitFailed, commit, preview
+from registry.importing.plan import WritePlan
 from registry.importing.reader import inspect_file, size_message
 from registry.importing.spec import ImportSpec, get_spec
 from registry.importing.workbooks import build_error_report
@@ -48,6 +49,7 @@ def _finish(record: ImportRecord, *, status: str, message: str = "", **fields) -
         "status": status,
         "message": message,
         "file_content": None,
+        "plan": None,
         "finished_at": timezone.now(),
         "updated_at": timezone.now(),
         **fields,
@@ -131,8 +133,9 @@ def import_validate(*, record: ImportRecord) -> None:
         spec = _spec_of(record)
         if record.user is None or not record.user.is_active:
             raise ImportRefused("上传人的账号已停用或删除。")
+        plan = WritePlan(spec) if spec.writes_in_bulk else None
         counts, result = preview(
-            spec, record.user, bytes(record.file_content or b""), progress=_ValidationProgress(record)
+            spec, record.user, bytes(record.file_content or b""), progress=_ValidationProgress(record), plan=plan
         )
     except ImportCancelled:
         return
@@ -148,6 +151,7 @@ def import_validate(*, record: ImportRecord) -> None:
         "unchanged_count": counts[ACTION_UNCHANGED],
         "error_count": counts[ACTION_ERROR],
         "result": result,
+        "plan": plan.dumps() if plan is not None else None,
         "updated_at": timezone.now(),
     }
     # only if still 校验中: a cancel that came in meanwhile wins
@@ -222,7 +226,9 @@ def import_end_dead_jobs(*, records=None) -> int:
     """
     cutoff = timezone.now() - HEARTBEAT_LIMIT
     records = ImportRecord.objects.all() if records is None else records
-    silent = records.filter(status__in=ImportRecord.ACTIVE_STATUSES, updated_at__lt=cutoff).defer("file_content")
+    silent = records.filter(status__in=ImportRecord.ACTIVE_STATUSES, updated_at__lt=cutoff).defer(
+        "file_content", "plan"
+    )
     return sum(import_detect_dead(record=record) for record in silent)
 
 
@@ -263,9 +269,9 @@ def import_prune(*, older_than: datetime.timedelta = RETENTION) -> int:
         if not any(error.get("values") for error in errors):
             continue
         result = {**record.result, "errors": [{**error, "values": []} for error in errors]}
-        ImportRecord.objects.filter(pk=record.pk).update(result=result, file_content=None)
+        ImportRecord.objects.filter(pk=record.pk).update(result=result, file_content=None, plan=None)
         pruned += 1
-    ImportRecord.objects.filter(finished_at__lt=cutoff, file_content__isnull=False).update(file_content=None)
+    ImportRecord.objects.filter(finished_at__lt=cutoff, file_content__isnull=False).update(file_content=None, plan=None)
     return pruned
 
 
@@ -367,6 +373,7 @@ def import_commit(*, record: ImportRecord) -> None:
                 error_rows=error_rows,
                 shown=record.result,
                 progress=progress,
+                plan=WritePlan.loads(spec, record.plan),
             )
     except PreviewOutdated as outdated:
         # nothing was written; the user sees the preview of the data as it is now and confirms again

@@ -110,6 +110,15 @@ class Related:
         return "，否则按".join(self.key_headers(key) for key in self.keys)
 
 
+def _overrides(model, method: str) -> bool:
+    return any(method in vars(klass) for klass in model.__mro__[:-1] if klass is not models.Model)
+
+
+def _saves_otherwise(model) -> bool:
+    """The model overrides save() without putting what it computes in ``fill_derived()`` for bulk writes."""
+    return _overrides(model, "save") and not hasattr(model, "fill_derived")
+
+
 def _relation(model, name: str):
     try:
         model_field = model._meta.get_field(name)
@@ -145,6 +154,13 @@ class ImportSpec:
     ``check`` does, and records in ``tally`` what a row it accepts adds. ``all_or_nothing``: a file with
     any bad row cannot be committed at all (figures that only make sense together, such as a month's
     activities and their participants), instead of importing its good rows.
+
+    ``after_commit(ids)`` runs in the commit's transaction after all its writes, with the ids of the
+    records written (created, updated, or whose child records were): derived tables (coverage) follow
+    the import in one set-based call instead of per row. ``bulk=True`` lets the commit write the rows
+    with bulk inserts and updates instead of calling ``create``/``update`` per row (see ``writes_in_bulk``):
+    declare it only when those services do nothing but registry.crud's scoped_create/scoped_update
+    (the model's rules, the permission, the scope), which the bulk path keeps.
     """
 
     model: type[models.Model]
@@ -159,6 +175,8 @@ class ImportSpec:
     records: Callable[[], models.QuerySet] | None = None
     file_check: Callable[..., None] | None = None
     all_or_nothing: bool = False
+    after_commit: Callable[[list], None] | None = None
+    bulk: bool = False
     title: str = ""
     notes: tuple[str, ...] = ()
     key: str = ""
@@ -225,6 +243,27 @@ class ImportSpec:
         headers = [match_key(c.header) for c in self.columns]
         if len(set(headers)) != len(headers):
             raise ImproperlyConfigured(f"{self.key}：列名重复。")
+
+    @property
+    def writes_in_bulk(self) -> bool:
+        """Whether the commit writes the preview's plan with bulk inserts and updates (registry.importing.plan).
+
+        Only when the spec declares ``bulk`` and no row depends on another's write: no
+        many-to-many column, no record shared between rows (a liaison) or named by other rows of the file,
+        no save() computing columns other than through the model's ``fill_derived()`` (bulk writes
+        skip save()), and a model's own clean() run by the spec's ``check`` in the preview (bulk writes
+        skip full_clean). The other specs write row by row through their services.
+        """
+        checked = [(self.model, self.check), *((related.model, related.check) for related in self.related)]
+        return (
+            self.bulk
+            and self.ref_field is None
+            and not any(related.shared for related in self.related)
+            and not any(c.model_field.many_to_many for c in self.columns)
+            and not any(_saves_otherwise(model) for model, _ in checked)
+            # the bulk path calls no full_clean: the model's own clean() must have run in the preview's check
+            and not any(_overrides(model, "clean") and check is None for model, check in checked)
+        )
 
     @property
     def keys(self) -> tuple[tuple[str, ...], ...]:

@@ -42,7 +42,9 @@ def _spec_for(user, model_key: str) -> importing.ImportSpec:
 
 def _record_for(user, pk: int) -> ImportRecord:
     # the upload itself is never needed to show a record
-    return get_object_or_404(ImportRecord.objects.visible_to(user).select_related("user").defer("file_content"), pk=pk)
+    return get_object_or_404(
+        ImportRecord.objects.visible_to(user).select_related("user").defer("file_content", "plan"), pk=pk
+    )
 
 
 def _xlsx_response(content: bytes, filename: str) -> FileResponse:
@@ -68,7 +70,7 @@ def import_upload_view(request, model_key):
     recent = (
         ImportRecord.objects.visible_to(request.user)
         .filter(model_key=spec.key, user=request.user)
-        .defer("file_content", "result")[:10]
+        .defer("file_content", "plan", "result")[:10]
     )
     return render(
         request,
@@ -93,7 +95,9 @@ def _job_state(record: ImportRecord) -> dict:
     jobs.import_detect_dead(record=record)
     position = jobs.import_queue_position(record=record)
     stalled = (
-        record.is_active and position is None and record.progress == 0
+        record.is_active
+        and position is None
+        and record.progress == 0
         and timezone.now() - record.updated_at > STALLED_AFTER
     )
     return {"queue_position": position, "stalled": stalled}
@@ -193,7 +197,7 @@ def import_list_view(request):
     records = (
         ImportRecord.objects.visible_to(request.user)
         .select_related("user")
-        .defer("file_content", "result")
+        .defer("file_content", "plan", "result")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))

@@ -25,7 +25,8 @@ from organizations.models import (
 )
 from registry import importing
 from registry.history import history_for
-from registry.models import ImportStatus
+from registry.importing.plan import WritePlan
+from registry.models import ImportRecord, ImportStatus
 from tests.factories import (
     IndustryFactory,
     LiaisonFactory,
@@ -322,24 +323,127 @@ def test_the_commit_opens_no_savepoint_per_row_and_a_failing_row_undoes_everythi
     )
     assert Organization.objects.count() == 6
 
-    # a service refusing the third row of another file: the two rows before it are rolled back too
-    from organizations import services
-
-    real = services.survey_create
-
-    def refuse_third(*, user, data):
-        if data["organization"].credit_code == code(13):
-            raise ValidationError({"staff_count": "模拟的保存失败。"})
-        return real(user=user, data=data)
-
+    # the database refusing the third row of another file (its survey changed after the preview, in the kept
+    # plan, to break a constraint): the two rows before it are rolled back too
     spec = importing.get_spec(ORGANIZATION)
-    monkeypatch.setattr(spec.related[0], "create", refuse_third)
     before = snapshot()
     record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(n) for n in range(11, 15)]))
+    plan = WritePlan.loads(spec, record.plan)
+    third = next(entry for entry in plan.rows if entry[0] == 4)
+    third[5][0][3]["mobile_party_member_count"] = 99
+    ImportRecord.objects.filter(pk=record.pk).update(plan=plan.dumps())
     record = commit(client_a, record)
     assert record.status == ImportStatus.FAILED
-    assert "第4行" in record.message and "模拟的保存失败" in record.message
+    assert "已全部撤销" in record.message and "流动党员数不能多于正式党员数" in record.message
     assert snapshot() == before
+
+
+def test_a_record_changed_by_someone_else_after_the_preview_stops_the_commit(
+    client_a, tree, industries, street_a_user
+):
+    from organizations import services
+
+    stored = OrganizationFactory(credit_code=code(1), name="旧名称", region=tree["community_a1"])
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(1), organization_row(2)]))
+    assert counts(record) == (1, 1, 0, 0)
+    # someone saves the organization row 2 updates while the preview waits for confirmation
+    services.organization_update(
+        user=street_a_user, instance=Organization.objects.get(pk=stored.pk), data={"legal_representative": "李明"}
+    )
+    before = snapshot()
+    record = commit(client_a, record)
+    # nothing written, not even the new organization of row 3; a fresh preview of the data as it is now
+    assert snapshot() == before
+    assert record.status == ImportStatus.PENDING
+    assert "预览之后数据已变化" in record.message and "第2行对应的社会组织已被他人修改" in record.message
+    changes = record.result["updates"][0]["changes"]
+    assert {"field": "法定代表人", "before": "李明", "after": "王芳"} in changes
+    # confirmed again, after seeing the new preview
+    assert commit(client_a, record).status == ImportStatus.DONE
+    stored.refresh_from_db()
+    assert (stored.name, stored.legal_representative) == (organization_row(1)["名称"], "王芳")
+
+
+def test_a_record_created_by_someone_else_after_the_preview_stops_the_commit(client_a, tree, industries):
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(1), organization_row(2)]))
+    assert counts(record) == (2, 0, 0, 0)
+    OrganizationFactory(credit_code=code(2), name="他人刚登记的", region=tree["community_a1"])
+    before = snapshot()
+    record = commit(client_a, record)
+    assert snapshot() == before
+    assert record.status == ImportStatus.PENDING
+    assert "第3行的社会组织在预览后已由他人新增，统一社会信用代码相同" in record.message
+    assert counts(record) == (1, 1, 0, 0)  # previewed again: row 3 now updates the record just registered
+
+
+def test_a_bulk_import_keeps_the_history_linked_to_it_and_fills_the_pinyin_initials(
+    client_a, tree, industries, street_a_user
+):
+    from registry.search import name_initials
+
+    rows = [organization_row(n, 名称=f"深圳市龙华区春晖社会工作服务中心{n}") for n in range(1, 4)]
+    record = commit(client_a, upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, rows)))
+    assert record.status == ImportStatus.DONE, record.message
+    organizations = {org.credit_code: org for org in Organization.objects.filter(credit_code__startswith="5")}
+    assert set(organizations) == {code(n) for n in range(1, 4)}
+    for org in organizations.values():
+        assert org.name_initials == name_initials(org.name) and org.name_initials.startswith("szslhqchshgzfwzx")
+        assert org.version == 1
+        for obj in (org, org.surveys.get()):
+            event = MiddlewareEvents.objects.tracks(obj).get()
+            assert event.pgh_label == "insert"
+            assert event.pgh_context["source"] == "Excel导入" and event.pgh_context["import_id"] == record.pk
+        shown = history_for(org)[0]
+        assert (shown["label"], shown["user"], shown["import_name"]) == ("新增", street_a_user, record.file_name)
+        assert shown["import_url"] == reverse("registry:import_record", args=[record.pk])
+
+    # an update renames one and changes another's survey: the changed fields only, initials derived again
+    first = organizations[code(1)]
+    rows[0]["名称"] = "龙华区同心志愿者协会"
+    rows[1]["从业人员数"] = 30
+    updated = commit(client_a, upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, rows)))
+    assert counts(updated) == (0, 2, 1, 0)
+    first.refresh_from_db()
+    assert (first.name, first.name_initials, first.version) == ("龙华区同心志愿者协会", name_initials(first.name), 2)
+    shown = history_for(first)[0]
+    assert (shown["label"], shown["user"], shown["import_id"]) == ("修改", street_a_user, updated.pk)
+    assert {c["field"] for c in shown["changes"]} == {"名称", "拼音首字母"}
+    survey = AnnualSurvey.objects.get(organization__credit_code=code(2))
+    assert (survey.staff_count, survey.version) == (30, 2)
+    event = MiddlewareEvents.objects.tracks(survey).order_by("-pgh_id").first()
+    assert event.pgh_label == "update" and event.pgh_context["import_id"] == updated.pk
+    assert set(event.pgh_diff) == {"staff_count", "updated_at", "version"}
+
+
+def test_the_commit_refreshes_the_coverage_of_the_organizations_it_wrote_in_one_call(
+    client_a, tree, industries, monkeypatch
+):
+    from organizations import coverage
+
+    calls = []
+    monkeypatch.setattr(coverage, "refresh_coverage", lambda ids: calls.append(sorted(ids)), raising=False)
+    stored = OrganizationFactory(credit_code=code(1), region=tree["community_a1"])
+    unchanged = OrganizationFactory(credit_code=code(3), region=tree["community_a1"])
+    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(n) for n in (1, 2)]))
+    assert commit(client_a, record).status == ImportStatus.DONE
+    created = Organization.objects.get(credit_code=code(2))
+    assert calls == [sorted([stored.pk, created.pk])]
+    assert unchanged.pk not in calls[0]
+
+
+def test_the_commit_costs_the_same_queries_for_20_and_200_rows(client_a, tree, industries, settings):
+    settings.IMPORT_INLINE_MAX_ROWS = 1000
+
+    def queries_of_commit(numbers) -> int:
+        record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(n) for n in numbers]))
+        with CaptureQueriesContext(connection) as queries:
+            assert commit(client_a, record).status == ImportStatus.DONE
+        return len(queries)
+
+    assert queries_of_commit(range(1, 21)) == queries_of_commit(range(100, 300)) == COMMIT_QUERIES
+
+
+COMMIT_QUERIES = 26  # the request's own, then per batch of 2,000 rows: lock, key check, insert, scope
 
 
 # ---- 党组织 -------------------------------------------------------------------------------------
