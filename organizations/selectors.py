@@ -6,12 +6,13 @@ from registry.models import Region
 from registry.permissions import is_unrestricted
 from registry.scoping import get_visible_or_404
 
-from . import coverage
+from . import coverage, coverage_state
 from .choices import LiaisonRole, PartyOrgTier
 from .coverage import annotate_coverage
 from .models import (
     AnnualSurvey,
     Assignment,
+    CoverageState,
     Liaison,
     Organization,
     Pairing,
@@ -23,6 +24,7 @@ from .models import (
 
 def organization_list(*, user):
     """Organizations with what the list shows: region, industry, latest survey and coverage flags."""
+    coverage_state.ensure_current(CoverageState.objects.visible_to(user))
     return annotate_coverage(Organization.objects.restrict(user)).select_related("region__parent", "industry")
 
 
@@ -88,16 +90,6 @@ def organization_related(*, user, organization: Organization) -> dict:
     }
 
 
-def organization_counts(*, user) -> dict:
-    qs = Organization.objects.restrict(user)
-    return qs.aggregate(
-        total=Count("pk"),
-        normal=Count("pk", filter=Q(status="normal")),
-        hubs=Count("pk", filter=Q(is_hub=True, status="normal")),
-        abnormal=Count("pk", filter=Q(on_abnormal_list=True)),
-    )
-
-
 def scope_root(*, user) -> Region | None:
     """The region a coverage page starts from: the user's own, or the top of the tree."""
     if getattr(user, "region_id", None) and not is_unrestricted(user):
@@ -112,6 +104,7 @@ def coverage_page(*, user, region_pk=None, rule: str | None = None) -> dict:
     region = get_visible_or_404(Region, user, pk=region_pk) if region_pk else root
     if region is None:
         return {"region": None}
+    as_of = coverage.as_of(user=user, region=region)
     by_region = coverage.coverage_by_region(user=user, region=region)
     by_industry = coverage.coverage_by_industry(user=user, region=region)
     counts = coverage.breach_counts(user=user, region=region)
@@ -130,6 +123,7 @@ def coverage_page(*, user, region_pk=None, rule: str | None = None) -> dict:
     ancestors = [a for a in region.ancestors() if root and a.path.startswith(root.path)]
     return {
         "region": region,
+        "as_of": as_of,
         "ancestors": ancestors,
         "by_region": by_region,
         "by_industry": by_industry,
