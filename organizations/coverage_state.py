@@ -11,7 +11,8 @@ replica``) and the commands below.
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Min, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Assignment, CoverageState, CoverageTally, Organization
@@ -110,10 +111,17 @@ def ensure_current(states) -> datetime.date | None:
 def disagreements(*, ids=None) -> list[dict]:
     """Every stored fact, flag or breach that differs from a full recomputation by CoverageSets as of the
     row's own date; with ``ids`` None also every organization without a row and every tally that differs
-    from a count of the rows."""
+    from a count of the rows. The comparison runs in the database: only disagreeing rows come back."""
     from .coverage import CoverageSets
 
     states = CoverageState.objects.all() if ids is None else CoverageState.objects.filter(pk__in=ids)
+    pairs = {
+        **{name: (f"s_{name}", f"o_{name}") for name in COPIED},
+        **{name: (f"s_{name}", f"r_{name}") for name in (*FACTS, *COUNTED)},
+    }
+    differs = Q()
+    for stored, recomputed in pairs.values():
+        differs |= ~Q(**{stored: F(recomputed)})
     problems = []
     for day in states.order_by().values_list("computed_on", flat=True).distinct():
         sets = CoverageSets(day)
@@ -121,29 +129,29 @@ def disagreements(*, ids=None) -> list[dict]:
             Organization.objects.filter(coverage_state__computed_on=day)
             .alias(**sets.flags())
             .annotate(
+                **{
+                    f"o_{name}": Coalesce(F(own), Value(0)) if name == "industry" else F(own)
+                    for name, own in COPIED.items()
+                },
+                **{
+                    f"s_{name}": Coalesce(F(f"coverage_state__{name}"), Value(0))
+                    if name == "industry"
+                    else F(f"coverage_state__{name}")
+                    for name in COPIED
+                },
                 **{f"r_{name}": F(cov) for name, cov in FACTS.items()},
                 **{f"r_breaks_{rule}": rule_condition(rule, RECOMPUTED_FACTS) for rule in ORGANIZATION_RULES},
                 r_org_covered=sets.org_covered,
                 r_work_covered=sets.work_covered,
-                **{f"s_{name}": F(f"coverage_state__{name}") for name in (*COPIED, *FACTS, *COUNTED)},
+                **{f"s_{name}": F(f"coverage_state__{name}") for name in (*FACTS, *COUNTED)},
             )
+            .filter(differs)
         )
         if ids is not None:
             queryset = queryset.filter(pk__in=ids)
-        for row in queryset.values():
-            wrong = {
-                name: (row[f"s_{name}"], row[COPIED[name]]) for name in COPIED if row[f"s_{name}"] != row[COPIED[name]]
-            }
-            wrong |= {
-                name: (row[f"s_{name}"], row[f"r_{name}"]) for name in FACTS if row[f"s_{name}"] != row[f"r_{name}"]
-            }
-            wrong |= {
-                name: (row[f"s_{name}"], bool(row[f"r_{name}"]))
-                for name in COUNTED
-                if row[f"s_{name}"] != bool(row[f"r_{name}"])
-            }
-            if wrong:
-                problems.append({"organization": row["id"], "day": day, "wrong": wrong})
+        for row in queryset.values("pk", *(name for pair in pairs.values() for name in pair)):
+            wrong = {name: (row[a], row[b]) for name, (a, b) in pairs.items() if row[a] != row[b]}
+            problems.append({"organization": row["pk"], "day": day, "wrong": wrong})
     if ids is None:
         problems += [{"organization": pk, "day": None, "wrong": {"row": ("缺少", "应有")}} for pk in missing_ids()]
         problems += tally_disagreements()
