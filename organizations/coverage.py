@@ -19,6 +19,7 @@ compares every stored row with, and which the form warnings use for a save not y
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Count,
     Exists,
@@ -36,6 +37,7 @@ from django.utils import timezone
 
 from registry.charts import bar_chart
 from registry.models import Region
+from registry.scoping import scope_region, user_is_unrestricted
 
 from . import coverage_state
 from .choices import LiaisonRole, OrganizationStatus, PartyOrgKind
@@ -45,7 +47,7 @@ from .models import (
     CoverageState,
     CoverageTally,
     Industry,
-    Liaison,
+    InstructorLoad,
     Organization,
     PartyCoverage,
 )
@@ -72,7 +74,7 @@ def _latest_survey(value):
     return Coalesce(Subquery(latest.values(value)[:1], output_field=IntegerField()), Value(0))
 
 
-def annotate_coverage(queryset, *, on=None):
+def annotate_coverage(queryset):
     """Per-row coverage flags and the latest survey counts, from each organization's CoverageState row."""
     state = "coverage_state__"
     return queryset.annotate(
@@ -180,12 +182,12 @@ def covered_states(*, user, region: Region | None = None):
     return states
 
 
-def as_of(*, user, region: Region | None = None):
-    """None when the figures of ``region`` hold for today; else the date they hold for.
+def as_of():
+    """None when the stored figures hold for today; else the date they hold for.
 
     A few stale rows (an organization or two whose day has not been rolled over yet, a test under another
     clock) are refreshed here, so the figures hold for today; many wait for the daily task."""
-    return coverage_state.ensure_current(covered_states(user=user, region=region))
+    return coverage_state.ensure_current()
 
 
 @dataclass
@@ -254,7 +256,7 @@ COUNTED = ("organizations", "org_covered", "work_covered", *(f"breaks_{rule}" fo
 
 def _tallies(*, user, region: Region | None, group_by: tuple = ()) -> list[dict]:
     """The CoverageTally sums of the registered organizations in ``region`` visible to the user, by ``group_by``."""
-    as_of(user=user, region=region)
+    as_of()
     tallies = CoverageTally.objects.visible_to(user).filter(status=OrganizationStatus.NORMAL)
     if region is not None:
         tallies = tallies.filter(region__path__startswith=region.path)
@@ -310,20 +312,19 @@ def coverage_by_industry(*, user, region: Region | None = None) -> list[Coverage
     return [row for _, row in rows]
 
 
-def _breaking(rule: str, *, user, region: Region | None = None):
-    """The registered organizations in ``region`` breaking ``rule``, by region and name (an index serves it)."""
-    queryset = Organization.objects.visible_to(user).filter(
-        coverage_state__status=OrganizationStatus.NORMAL, **{f"coverage_state__breaks_{rule}": True}
-    )
-    if region is not None:
-        queryset = queryset.filter(coverage_state__region__path__startswith=region.path)
+def _breaking(rule: str, *, user, region: Region | None = None, limit: int | None = None):
+    """The registered organizations in ``region`` breaking ``rule``, by region and name: the first ``limit``
+    are picked from the CoverageState rows alone (an index on region and name serves it), then read."""
+    states = covered_states(user=user, region=region).filter(**{f"breaks_{rule}": True})
+    states = states.order_by("region__path", "name", "organization").values("organization")
+    queryset = Organization.objects.visible_to(user).filter(pk__in=states[:limit] if limit else states)
     return annotate_coverage(queryset).order_by("coverage_state__region__path", "coverage_state__name", "pk")
 
 
-def uncovered_organizations(*, user, region: Region | None = None):
+def uncovered_organizations(*, user, region: Region | None = None, limit: int | None = None):
     """Organizations with neither a party organization nor an active instructor/liaison."""
-    as_of(user=user, region=region)
-    return _breaking("work_uncovered", user=user, region=region).select_related("region", "industry")
+    as_of()
+    return _breaking("work_uncovered", user=user, region=region, limit=limit).select_related("region", "industry")
 
 
 @dataclass
@@ -376,23 +377,37 @@ def _instructor_load_rules(loads: dict, sets: CoverageSets):
     return result
 
 
-def _instructors_in_scope(*, user, region, ids):
-    liaisons = Liaison.objects.visible_to(user).filter(pk__in=ids)
-    if region is not None:
-        here = Assignment.objects.filter(liaison=OuterRef("pk"), organization__region__path__startswith=region.path)
-        liaisons = liaisons.filter(Q(region__path__startswith=region.path) | Exists(here))
-    return liaisons.select_related("region")
+def _load_rule(rule: str) -> Q:
+    """The InstructorLoad rows breaking an instructor rule (the same thresholds as _instructor_load_rules)."""
+    if rule == "instructor_overload":
+        return Q(guided__gt=INSTRUCTOR_MAX)
+    return Q(guided__lt=INSTRUCTOR_MIN, dedicated_large=False)
+
+
+def _loads_in_scope(*, user, region: Region | None):
+    """InstructorLoad rows of the liaisons working in ``region`` (the user's scope when None): their own
+    region is there, or one of their assignments' organizations is — as Liaison.visible_to reads it."""
+    loads = InstructorLoad.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return loads.none()
+    scopes = [region]
+    if not user_is_unrestricted(user):
+        if scope_region(user) is None:
+            return loads.none()
+        scopes.append(scope_region(user))
+    for scope in {scope.pk: scope for scope in scopes if scope is not None}.values():
+        inside = ArraySubquery(Region.objects.filter(path__startswith=scope.path).values("pk"))
+        loads = loads.filter(Q(liaison__region__path__startswith=scope.path) | Q(regions__overlap=inside))
+    return loads
 
 
 def breach_counts(*, user, region: Region | None = None) -> list[dict]:
     """How many records break each rule: the tallies' sums, and the instructors' loads."""
-    sets = CoverageSets()
     tallies = _tallies(user=user, region=region)[0]
     counts = {rule: tallies[f"breaks_{rule}"] for rule in ORGANIZATION_RULES}
-    liaison_rules = _instructor_load_rules(sets.instructor_loads(), sets)
-    visible = set(_instructors_in_scope(user=user, region=region, ids=list(liaison_rules)).values_list("pk", flat=True))
-    for rule in LIAISON_RULES:
-        counts[rule] = sum(1 for liaison, r in liaison_rules.items() if r == rule and liaison in visible)
+    counts |= _loads_in_scope(user=user, region=region).aggregate(
+        **{rule: Count("pk", filter=_load_rule(rule)) for rule in LIAISON_RULES}
+    )
     return [
         {
             "rule": rule,
@@ -423,7 +438,7 @@ def rule_breaches(
 ) -> list[Breach]:
     """The breaches themselves, each linking to the record to fix (of one ``rule``, or all)."""
     rules = [rule] if rule else list(RULES)
-    as_of(user=user, region=region)
+    as_of()
     if organization is not None:
         # one organization's row says every rule it breaks
         flags = {f"breaks_{key}": F(f"coverage_state__breaks_{key}") for key in ORGANIZATION_RULES}
@@ -439,28 +454,29 @@ def rule_breaches(
     breaches: list[Breach] = []
     for key in rules:
         if key in ORGANIZATION_RULES:
-            rows = _breaking(key, user=user, region=region).select_related("region")
-            breaches += [_breach(key, org) for org in (rows[:limit] if limit else rows)]
+            rows = _breaking(key, user=user, region=region, limit=limit).select_related("region")
+            breaches += [_breach(key, org) for org in rows]
     if not any(key in LIAISON_RULES for key in rules):
         return breaches
-    sets = CoverageSets()
-    loads = sets.instructor_loads()
-    liaison_rules = _instructor_load_rules(loads, sets)
-    wanted = [liaison for liaison, key in liaison_rules.items() if key in rules]
-    liaisons = _instructors_in_scope(user=user, region=region, ids=wanted).order_by("name", "pk")
-    for liaison in liaisons[:limit] if limit else liaisons:
-        key = liaison_rules[liaison.pk]
-        if key in rules:
-            breaches.append(
-                Breach(
-                    key,
-                    RULES[key],
-                    liaison.name,
-                    f"现指导{loads[liaison.pk]}家社会组织",
-                    reverse("organizations:liaison_detail", args=[liaison.pk]),
-                    liaison.region.name,
-                )
+    wanted = Q()
+    for key in rules:
+        if key in LIAISON_RULES:
+            wanted |= _load_rule(key)
+    loads = _loads_in_scope(user=user, region=region).filter(wanted).select_related("liaison__region")
+    for load in loads.order_by("liaison__name", "liaison"):
+        if limit and len(breaches) >= limit:
+            break
+        key = "instructor_overload" if load.guided > INSTRUCTOR_MAX else "instructor_underload"
+        breaches.append(
+            Breach(
+                key,
+                RULES[key],
+                load.liaison.name,
+                f"现指导{load.guided}家社会组织",
+                reverse("organizations:liaison_detail", args=[load.liaison_id]),
+                load.liaison.region.name,
             )
+        )
     return breaches
 
 

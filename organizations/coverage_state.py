@@ -15,8 +15,8 @@ from django.db.models import F, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Assignment, CoverageState, CoverageTally, Organization
-from .rules import ORGANIZATION_RULES, RECOMPUTED_FACTS, rule_condition
+from .models import Assignment, CoverageState, CoverageTally, InstructorLoad, Organization
+from .rules import INSTRUCTOR_MAX, INSTRUCTOR_MIN, ORGANIZATION_RULES, RECOMPUTED_FACTS, rule_condition
 
 # a page refreshes up to this many stale rows itself (a test under another clock, an organization or two
 # after midnight); more wait for the daily task, and the page says how old its figures are
@@ -80,6 +80,8 @@ def roll_over(*, on: datetime.date | None = None) -> dict:
             ids &= set(CoverageState.objects.filter(pk__in=ids, computed_on=day).values_list("pk", flat=True))
             recomputed += refresh_coverage(ids, on=on)
             moved += CoverageState.objects.filter(computed_on=day).update(computed_on=on)
+        # the loads of the instructors at the recomputed organizations were recomputed with them
+        InstructorLoad.objects.exclude(computed_on=on).update(computed_on=on)
     return {"days": days, "recomputed": recomputed, "moved": moved}
 
 
@@ -88,20 +90,28 @@ def missing_ids() -> list[int]:
     return list(Organization.objects.filter(coverage_state__isnull=True).values_list("pk", flat=True))
 
 
-def ensure_current(states) -> datetime.date | None:
-    """Refresh the stale rows among ``states`` (a CoverageState queryset) when they are few.
+def refresh_instructors(liaison_ids, *, on: datetime.date | None = None) -> None:
+    """Recompute the InstructorLoad rows of ``liaison_ids`` (all when None) as of ``on`` (today)."""
+    ids = None if liaison_ids is None else sorted({int(pk) for pk in liaison_ids})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT organizations_refresh_instructors(%s::bigint[], %s)", [ids, on or timezone.localdate()])
 
-    Returns None when every row holds for today, else the oldest date the rows hold for (the figures are
-    as of that day until the daily task has run)."""
+
+def ensure_current() -> datetime.date | None:
+    """Refresh the stale rows when they are few: None when every row holds for today, else the oldest date
+    the rows hold for (the figures are as of that day until the daily task has run).
+
+    Whole-table, not per scope: on a current day it is two empty range scans of an index, and refreshing
+    rows outside the reader's scope shows nobody anything."""
     today = timezone.localdate()
-    stale = Q(computed_on__lt=today) | Q(computed_on__gt=today)
-    ids = list(states.filter(stale).order_by().values_list("pk", flat=True)[: STALE_REFRESH_LIMIT + 1])
+    stale = CoverageState.objects.filter(Q(computed_on__lt=today) | Q(computed_on__gt=today))
+    ids = list(stale.order_by().values_list("pk", flat=True)[: STALE_REFRESH_LIMIT + 1])
     if not ids:
         return None
     if len(ids) <= STALE_REFRESH_LIMIT:
-        refresh_coverage(ids, on=today)
+        refresh_coverage(ids, on=today)  # with the loads of the liaisons working there
         return None
-    return states.filter(stale).aggregate(day=Min("computed_on"))["day"]
+    return stale.aggregate(day=Min("computed_on"))["day"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,7 +165,37 @@ def disagreements(*, ids=None) -> list[dict]:
     if ids is None:
         problems += [{"organization": pk, "day": None, "wrong": {"row": ("缺少", "应有")}} for pk in missing_ids()]
         problems += tally_disagreements()
+        problems += load_disagreements()
     return problems
+
+
+def load_disagreements() -> list[dict]:
+    """Each InstructorLoad row whose count or rule differs from CoverageSets.instructor_loads() of its date."""
+    from .coverage import CoverageSets, _instructor_load_rules
+
+    problems = []
+    days = set(InstructorLoad.objects.values_list("computed_on", flat=True)) or {timezone.localdate()}
+    for day in days:
+        sets = CoverageSets(day)
+        loads = sets.instructor_loads()
+        rules = _instructor_load_rules(loads, sets)
+        kept = {row.liaison_id: row for row in InstructorLoad.objects.filter(computed_on=day)}
+        others = set(InstructorLoad.objects.exclude(computed_on=day).values_list("liaison", flat=True))
+        for liaison in sorted((loads.keys() - others) | kept.keys()):
+            row = kept.get(liaison)
+            have = (row.guided, _stored_load_rule(row)) if row else (0, None)
+            want = (loads.get(liaison, 0), rules.get(liaison))
+            if have != want:
+                problems.append({"liaison": liaison, "day": day, "wrong": {"guided, rule": (have, want)}})
+    return problems
+
+
+def _stored_load_rule(row) -> str | None:
+    if row.guided > INSTRUCTOR_MAX:
+        return "instructor_overload"
+    if row.guided < INSTRUCTOR_MIN and not row.dedicated_large:
+        return "instructor_underload"
+    return None
 
 
 # the organization's own columns a row copies: {row field: organization value}

@@ -1,5 +1,6 @@
 """Social organizations with their yearly survey, party organizations (1+6+12+N), liaisons and venues."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -616,3 +617,34 @@ class CoverageTally(models.Model):
 
     def __str__(self):
         return f"{self.region_id} · {self.industry_key} · {self.status}"
+
+
+class InstructorLoad(models.Model):
+    """How many organizations a 党建指导员 guides today, kept by the same refresh as CoverageState.
+
+    ``dedicated_large``: the one organization guided is of 30+ staff (the 1:1 case, not under-used);
+    ``regions``: the regions of every organization the liaison has an assignment at, so that a street
+    finds the instructors working in it by one indexed overlap instead of a search through assignments.
+    """
+
+    liaison = models.OneToOneField(
+        Liaison,
+        verbose_name="联络员",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="instructor_load",
+    )
+    guided = models.PositiveIntegerField("指导社会组织数")
+    dedicated_large = models.BooleanField("1:1指导30人以上组织")
+    regions = ArrayField(models.BigIntegerField(), verbose_name="任职组织所在区域", default=list)
+    computed_on = models.DateField("计算日期")
+
+    class Meta:
+        verbose_name = "党建指导员指导数"
+        verbose_name_plural = "党建指导员指导数"
+        default_permissions = ()
+        indexes = [GinIndex(fields=["regions"], name="instructor_load_regions_idx")]
+
+    def __str__(self):
+        return f"{self.liaison_id} · {self.guided}"

@@ -12,7 +12,6 @@ from .coverage import annotate_coverage
 from .models import (
     AnnualSurvey,
     Assignment,
-    CoverageState,
     Liaison,
     Organization,
     Pairing,
@@ -24,7 +23,7 @@ from .models import (
 
 def organization_list(*, user):
     """Organizations with what the list shows: region, industry, latest survey and coverage flags."""
-    coverage_state.ensure_current(CoverageState.objects.visible_to(user))
+    coverage_state.ensure_current()
     return annotate_coverage(Organization.objects.restrict(user)).select_related("region__parent", "industry")
 
 
@@ -104,14 +103,14 @@ def coverage_page(*, user, region_pk=None, rule: str | None = None) -> dict:
     region = get_visible_or_404(Region, user, pk=region_pk) if region_pk else root
     if region is None:
         return {"region": None}
-    as_of = coverage.as_of(user=user, region=region)
+    as_of = coverage.as_of()
     by_region = coverage.coverage_by_region(user=user, region=region)
     by_industry = coverage.coverage_by_industry(user=user, region=region)
     counts = coverage.breach_counts(user=user, region=region)
     rule = rule if rule in coverage.RULES else None
     # a rule's own list can be long: the first 200 here, all of them in the filtered 名录 (and its export)
     shown = coverage.rule_breaches(user=user, region=region, rule=rule, limit=200) if rule else []
-    uncovered = list(coverage.uncovered_organizations(user=user, region=region)[:50])
+    uncovered = list(coverage.uncovered_organizations(user=user, region=region, limit=50))
     subtotal = coverage.CoverageRow(
         "sub",
         f"{region.name}合计",

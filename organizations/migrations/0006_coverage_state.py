@@ -7,6 +7,8 @@ tables sees every one of them and refreshes the touched organizations in one set
 organizations.coverage.CoverageSets, and ``manage.py check_coverage`` compares the two.
 """
 
+import django.contrib.postgres.fields
+import django.contrib.postgres.indexes
 import django.db.models.deletion
 from django.db import migrations, models
 
@@ -18,8 +20,38 @@ def _active(alias):
 
 REFRESH_FUNCTION = (
     r"""
+-- the Shanghai date of the transaction, or the date a session set (tests travelling in time set theirs)
 CREATE OR REPLACE FUNCTION organizations_coverage_today() RETURNS date LANGUAGE sql STABLE AS
-$$ SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date $$;
+$$ SELECT COALESCE(NULLIF(current_setting('tongxinku.today', true), '')::date,
+                   (now() AT TIME ZONE 'Asia/Shanghai')::date) $$;
+
+CREATE OR REPLACE FUNCTION organizations_refresh_instructors(liaisons bigint[], on_date date) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  only_these text := CASE WHEN liaisons IS NULL THEN 'true' ELSE 'a.liaison_id = ANY($1)' END;
+BEGIN
+  IF liaisons IS NOT NULL AND cardinality(liaisons) = 0 THEN
+    RETURN;
+  END IF;
+  EXECUTE 'DELETE FROM organizations_instructorload a WHERE ' || only_these USING liaisons;
+  EXECUTE format($q$
+    INSERT INTO organizations_instructorload (liaison_id, guided, dedicated_large, regions, computed_on)
+    SELECT g.liaison_id, g.guided, g.guided = 1 AND g.large,
+           ARRAY(SELECT DISTINCT o.region_id FROM organizations_assignment x
+                 JOIN organizations_organization o ON o.id = x.organization_id WHERE x.liaison_id = g.liaison_id),
+           $2
+    FROM (
+      SELECT a.liaison_id, count(DISTINCT a.organization_id) AS guided, COALESCE(bool_or(s.staff >= 30), false) AS large
+      FROM organizations_assignment a
+      LEFT JOIN organizations_coveragestate s ON s.organization_id = a.organization_id
+      WHERE a.role = 'instructor' AND """
+    + _active("a")
+    + r""" AND %s
+      GROUP BY a.liaison_id
+    ) g
+    $q$, only_these) USING liaisons, on_date;
+END
+$fn$;
 
 CREATE OR REPLACE FUNCTION organizations_refresh_coverage(ids bigint[], on_date date) RETURNS integer
 LANGUAGE plpgsql AS $fn$
@@ -96,6 +128,11 @@ BEGIN
     CASE WHEN every THEN 'true' ELSE 'o.id = ANY($1)' END
   ) USING ids, on_date;
   GET DIAGNOSTICS refreshed = ROW_COUNT;
+  -- the instructors (and other liaisons) working at these organizations: their loads and regions
+  PERFORM organizations_refresh_instructors(
+    CASE WHEN every THEN NULL
+    ELSE ARRAY(SELECT DISTINCT x.liaison_id FROM organizations_assignment x WHERE x.organization_id = ANY(ids)) END,
+    on_date);
   RETURN refreshed;
 END
 $fn$;
@@ -145,15 +182,30 @@ TRANSITIONS = {
 }
 
 
+# an assignment's liaison, who may have no assignment left at the organizations refreshed
+LIAISONS_TOUCHED = {
+    "INSERT": "SELECT liaison_id FROM new_rows",
+    "UPDATE": "SELECT liaison_id FROM new_rows UNION SELECT liaison_id FROM old_rows",
+    "DELETE": "SELECT liaison_id FROM old_rows",
+}
+
+
 def _trigger_sql(table, event, touched):
     name = f"coverage_{event.lower()}"
     function = f"{table}_{name}"
+    liaisons = (
+        f"PERFORM organizations_refresh_instructors(ARRAY(SELECT DISTINCT t.id FROM ({LIAISONS_TOUCHED[event]}) "
+        "AS t(id)), organizations_coverage_today());"
+        if table == "organizations_assignment"
+        else ""
+    )
     return (
         f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   PERFORM organizations_refresh_coverage(ARRAY(SELECT DISTINCT t.id FROM ({touched}) AS t(id)),
                                          organizations_coverage_today());
+  {liaisons}
   RETURN NULL;
 END
 $fn$;
@@ -448,10 +500,45 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.CreateModel(
+            name="InstructorLoad",
+            fields=[
+                (
+                    "liaison",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="instructor_load",
+                        serialize=False,
+                        to="organizations.liaison",
+                        verbose_name="联络员",
+                    ),
+                ),
+                ("guided", models.PositiveIntegerField(verbose_name="指导社会组织数")),
+                ("dedicated_large", models.BooleanField(verbose_name="1:1指导30人以上组织")),
+                (
+                    "regions",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(), default=list, verbose_name="任职组织所在区域"
+                    ),
+                ),
+                ("computed_on", models.DateField(verbose_name="计算日期")),
+            ],
+            options={
+                "verbose_name": "党建指导员指导数",
+                "verbose_name_plural": "党建指导员指导数",
+                "default_permissions": (),
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(fields=["regions"], name="instructor_load_regions_idx")
+                ],
+            },
+        ),
         migrations.RunSQL(CASCADE_FK, migrations.RunSQL.noop),
         migrations.RunSQL(
             REFRESH_FUNCTION,
             "DROP FUNCTION IF EXISTS organizations_refresh_coverage(bigint[], date); "
+            "DROP FUNCTION IF EXISTS organizations_refresh_instructors(bigint[], date); "
             "DROP FUNCTION IF EXISTS organizations_coverage_today();",
         ),
         *(migrations.RunSQL(create, drop) for create, drop in TRIGGERS),

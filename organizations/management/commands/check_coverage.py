@@ -27,8 +27,8 @@ class Command(BaseCommand):
             return
         if not options["fix"]:
             raise CommandError(f"{len(problems)} 处不一致；用 --fix 修复。")
-        ids = [problem["organization"] for problem in problems if "organization" in problem]
-        coverage_state.refresh_coverage(ids)
+        coverage_state.refresh_coverage([problem["organization"] for problem in problems if "organization" in problem])
+        coverage_state.refresh_instructors([problem["liaison"] for problem in problems if "liaison" in problem])
         coverage_state.rebuild_tally()
         left = coverage_state.disagreements()
         if left:
@@ -42,4 +42,6 @@ def describe(problem: dict) -> str:
         region, industry, status = problem["tally"]
         return f"汇总（区域 {region}，行业 {industry or '未分类'}，状态 {status}）：{details}"
     day = f"（按 {problem['day']}）" if problem["day"] else ""
+    if "liaison" in problem:
+        return f"党建指导员 {problem['liaison']}{day}：{details}"
     return f"社会组织 {problem['organization']}{day}：{details}"
