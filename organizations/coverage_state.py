@@ -79,7 +79,11 @@ def roll_over(*, on: datetime.date | None = None) -> dict:
             )
             ids &= set(CoverageState.objects.filter(pk__in=ids, computed_on=day).values_list("pk", flat=True))
             recomputed += refresh_coverage(ids, on=on)
-            moved += CoverageState.objects.filter(computed_on=day).update(computed_on=on)
+            with connection.cursor() as cursor:
+                # only the date changes: the tally trigger skips these statements (migration 0006)
+                cursor.execute("SELECT set_config('tongxinku.coverage_redate', 'on', true)")
+                moved += CoverageState.objects.filter(computed_on=day).update(computed_on=on)
+                cursor.execute("SELECT set_config('tongxinku.coverage_redate', 'off', true)")
         # the loads of the instructors at the recomputed organizations were recomputed with them
         InstructorLoad.objects.exclude(computed_on=on).update(computed_on=on)
     return {"days": days, "recomputed": recomputed, "moved": moved}

@@ -259,6 +259,10 @@ def _tally_sql(event, rows):
         f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  -- the daily re-dating (coverage_state.roll_over) changes no count: a million rows need not be summed
+  IF current_setting('tongxinku.coverage_redate', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO organizations_coveragetally AS t (region_id, industry_key, status, organizations, {", ".join(COUNTED)})
   SELECT region_id, COALESCE(industry_id, 0), status, sum(sign), {sums}
   FROM ({rows}) AS d
