@@ -8,28 +8,28 @@ Rules come from the 饱和攻坚 plan: one instructor guides 5–10 organization
 30+ staff get one of their own (1:1), organizations with a party organization set up a 统战委员,
 those without one a 统战联络员; 3+ formal party members means a party organization should exist.
 
-Two forms of the same conditions, for speed at a million rows: ``annotate_coverage`` puts per-row
-flags on a page of records (correlated EXISTS, cheap for 50 rows); ``CoverageSets`` gives the
-conditions as ``id IN (subquery)`` (uncorrelated, hashed once per statement) for counting and
-filtering whole tables.
+Pages read what the database keeps current on every write (models.CoverageState, one row per
+organization, and CoverageTally, its counts per region, industry and status; see coverage_state.py):
+``annotate_coverage`` joins an organization's row, the counts sum a few hundred tally rows, and the lists
+read the rows — nothing here recomputes a million organizations. ``CoverageSets`` is the reference
+definition of the same facts (correlated EXISTS over the inputs), which ``manage.py check_coverage``
+compares every stored row with, and which the form warnings use for a save not yet made.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -37,20 +37,29 @@ from django.utils import timezone
 
 from registry.charts import bar_chart
 from registry.models import Region
+from registry.scoping import scope_region, user_is_unrestricted
 
+from . import coverage_state
 from .choices import LiaisonRole, OrganizationStatus, PartyOrgKind
-from .models import AnnualSurvey, Assignment, Liaison, Organization, PartyCoverage
-
-INSTRUCTOR_MIN = 5
-INSTRUCTOR_MAX = 10
-LARGE_STAFF = 30
-PARTY_ORG_THRESHOLD = 3
-WORK_COVER_ROLES = [
-    LiaisonRole.PARTY_INSTRUCTOR,
-    LiaisonRole.PARTY_LIAISON,
-    LiaisonRole.UNITED_FRONT_LIAISON,
-    LiaisonRole.FULL_TIME_PARTY_WORKER,
-]
+from .models import (
+    AnnualSurvey,
+    Assignment,
+    CoverageState,
+    CoverageTally,
+    Industry,
+    InstructorLoad,
+    Organization,
+    PartyCoverage,
+)
+from .rules import (
+    INSTRUCTOR_MAX,
+    INSTRUCTOR_MIN,
+    LARGE_STAFF,
+    ORGANIZATION_RULES,
+    RECOMPUTED_FACTS,
+    WORK_COVER_ROLES,
+    rule_condition,
+)
 
 
 def _active(queryset, on):
@@ -65,23 +74,19 @@ def _latest_survey(value):
     return Coalesce(Subquery(latest.values(value)[:1], output_field=IntegerField()), Value(0))
 
 
-def annotate_coverage(queryset, *, on=None):
-    """Per-row coverage flags and the latest survey counts, for the records a page shows."""
-    on = on or timezone.localdate()
-    coverage = PartyCoverage.objects.filter(organization=OuterRef("pk"))
-    assignments = _active(Assignment.objects.filter(organization=OuterRef("pk")), on)
+def annotate_coverage(queryset):
+    """Per-row coverage flags and the latest survey counts, from each organization's CoverageState row."""
+    state = "coverage_state__"
     return queryset.annotate(
-        has_party_org=Exists(coverage),
-        has_own_party_org=Exists(coverage.exclude(party_organization__kind=PartyOrgKind.JOINT_BRANCH)),
-        has_work_liaison=Exists(assignments.filter(role__in=WORK_COVER_ROLES)),
-        staff=_latest_survey("staff_count"),
-        party_members=_latest_survey("party_member_count"),
-        mobile_members=_latest_survey("mobile_party_member_count"),
+        **{
+            name: F(state + name)
+            for name in ("has_party_org", "has_own_party_org", "has_work_liaison", "org_covered", "work_covered")
+        },
+        staff=F(state + "staff"),
+        party_members=F(state + "party_members"),
+        mobile_members=F(state + "mobile_members"),
         # the counts read 0 for the rules; a page says 未摸底 instead, since 0 staff is a finding of its own
-        surveyed=Exists(AnnualSurvey.objects.filter(organization=OuterRef("pk"))),
-    ).annotate(
-        org_covered=ExpressionWrapper(Q(has_party_org=True), output_field=BooleanField()),
-        work_covered=ExpressionWrapper(Q(has_party_org=True) | Q(has_work_liaison=True), output_field=BooleanField()),
+        surveyed=F(state + "surveyed"),
     )
 
 
@@ -152,18 +157,7 @@ class CoverageSets:
     @staticmethod
     def rule(key: str) -> Q:
         """The organizations breaking rule ``key``, over the ``flags()`` annotations."""
-        own, covered, uf_member = Q(cov_own=True), Q(cov_any=True), Q(cov_uf_member=True)
-        threshold = PARTY_ORG_THRESHOLD
-        return {
-            "large_without_instructor": Q(cov_staff__gte=LARGE_STAFF) & ~Q(cov_dedicated=True),
-            "party_org_without_uf_member": own & ~uf_member,
-            "uf_liaison_with_party_org": own & Q(cov_uf_liaison=True),
-            "uf_member_without_party_org": ~covered & uf_member,
-            "should_build": ~own & Q(cov_resident__gte=threshold),
-            "mobile_branch_missing": ~own & Q(cov_mobile__gte=threshold, cov_resident__lt=threshold),
-            "mobile_unattached": ~covered & Q(cov_mobile__gt=0, cov_mobile__lt=threshold),
-            "work_uncovered": ~covered & ~Q(cov_work_role=True),
-        }[key]
+        return rule_condition(key, RECOMPUTED_FACTS)
 
 
 def organization_list_url(**params) -> str:
@@ -178,6 +172,22 @@ def covered_base(*, user, region: Region | None = None):
     if region is not None:
         queryset = queryset.filter(region__path__startswith=region.path)
     return queryset
+
+
+def covered_states(*, user, region: Region | None = None):
+    """The CoverageState rows of ``covered_base``: the region and status are the row's own copies."""
+    states = CoverageState.objects.visible_to(user).filter(status=OrganizationStatus.NORMAL)
+    if region is not None:
+        states = states.filter(region__path__startswith=region.path)
+    return states
+
+
+def as_of():
+    """None when the stored figures hold for today; else the date they hold for.
+
+    A few stale rows (an organization or two whose day has not been rolled over yet, a test under another
+    clock) are refreshed here, so the figures hold for today; many wait for the daily task."""
+    return coverage_state.ensure_current()
 
 
 @dataclass
@@ -241,86 +251,80 @@ def rates_chart(rows: list[CoverageRow], *, horizontal: bool = False) -> dict:
     )
 
 
-def _counts(sets: CoverageSets) -> dict:
-    return {
-        "total": Count("pk"),
-        "org_covered": Count("pk", filter=sets.org_covered),
-        "work_covered": Count("pk", filter=sets.work_covered),
-    }
+COUNTED = ("organizations", "org_covered", "work_covered", *(f"breaks_{rule}" for rule in ORGANIZATION_RULES))
 
 
-def coverage_totals(*, user, region: Region | None = None, on=None) -> CoverageRow:
-    data = covered_base(user=user, region=region).aggregate(**_counts(CoverageSets(on)))
-    return CoverageRow("total", "合计", **data)
+def _tallies(*, user, region: Region | None, group_by: tuple = ()) -> list[dict]:
+    """The CoverageTally sums of the registered organizations in ``region`` visible to the user, by ``group_by``."""
+    as_of()
+    tallies = CoverageTally.objects.visible_to(user).filter(status=OrganizationStatus.NORMAL)
+    if region is not None:
+        tallies = tallies.filter(region__path__startswith=region.path)
+    sums = {f"sum_{name}": Sum(name) for name in COUNTED}
+    rows = tallies.order_by().values(*group_by).annotate(**sums) if group_by else [tallies.aggregate(**sums)]
+    return [{**row, **{name: row.pop(f"sum_{name}") or 0 for name in COUNTED}} for row in rows]
 
 
-def coverage_by_region(*, user, region: Region, on=None) -> list[CoverageRow]:
+def _row(key, label, data, **kwargs) -> CoverageRow:
+    return CoverageRow(key, label, data["organizations"], data["org_covered"], data["work_covered"], **kwargs)
+
+
+def coverage_totals(*, user, region: Region | None = None) -> CoverageRow:
+    return _row("total", "合计", _tallies(user=user, region=region)[0])
+
+
+def coverage_by_region(*, user, region: Region) -> list[CoverageRow]:
     """One row per child region of ``region`` (plus one for records kept at ``region`` itself)."""
     children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
-    bucket = Case(
-        *[When(region__path__startswith=child.path, then=Value(child.pk)) for child in children],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    grouped = {
-        row["bucket"]: row
-        for row in covered_base(user=user, region=region)
-        .annotate(bucket=bucket)
-        .order_by()
-        .values("bucket")
-        .annotate(**_counts(CoverageSets(on)))
-    }
-    rows = []
-    for child in children:
-        data = grouped.get(child.pk, {"total": 0, "org_covered": 0, "work_covered": 0})
-        rows.append(
-            CoverageRow(
-                str(child.pk),
-                child.name,
-                data["total"],
-                data["org_covered"],
-                data["work_covered"],
-                url=f"{reverse('organizations:coverage')}?region={child.pk}",
-                list_params={"region": child.pk},
-            )
+    grouped = {child.pk: dict.fromkeys(COUNTED, 0) for child in children}
+    own = dict.fromkeys(COUNTED, 0)
+    for row in _tallies(user=user, region=region, group_by=("region__path",)):
+        child = next((c for c in children if row["region__path"].startswith(c.path)), None)
+        into = grouped[child.pk] if child else own
+        for name in COUNTED:
+            into[name] += row[name]
+    rows = [
+        _row(
+            str(child.pk),
+            child.name,
+            grouped[child.pk],
+            url=f"{reverse('organizations:coverage')}?region={child.pk}",
+            list_params={"region": child.pk},
         )
-    own = grouped.get(0)
-    if own and own["total"]:
-        rows.append(
-            CoverageRow(
-                "self",
-                f"{region.name}（本级）",
-                own["total"],
-                own["org_covered"],
-                own["work_covered"],
-                list_params={"region_own": region.pk},
-            )
-        )
+        for child in children
+    ]
+    if own["organizations"]:
+        rows.append(_row("self", f"{region.name}（本级）", own, list_params={"region_own": region.pk}))
     return rows
 
 
-def coverage_by_industry(*, user, region: Region | None = None, on=None) -> list[CoverageRow]:
-    grouped = list(
-        covered_base(user=user, region=region)
-        .order_by()
-        .values("industry", "industry__name", "industry__sort_order")
-        .annotate(**_counts(CoverageSets(on)))
-    )
+def coverage_by_industry(*, user, region: Region | None = None) -> list[CoverageRow]:
+    grouped = [row for row in _tallies(user=user, region=region, group_by=("industry_key",)) if row["organizations"]]
+    industries = Industry.objects.in_bulk([row["industry_key"] for row in grouped if row["industry_key"]])
     rows = []
-    for row in sorted(grouped, key=lambda r: (r["industry__sort_order"] is None, r["industry__sort_order"] or 0)):
-        label = row["industry__name"] or "未分类"
-        by_industry = {"industry": row["industry"]} if row["industry"] else {"industry_blank": "true"}
+    for row in grouped:
+        industry = industries.get(row["industry_key"])
+        label = industry.name if industry else "未分类"
+        by_industry = {"industry": industry.pk} if industry else {"industry_blank": "true"}
         params = {"region": region.pk if region else None, **by_industry}
-        counts = (row["total"], row["org_covered"], row["work_covered"])
-        rows.append(CoverageRow(label, label, *counts, list_params=params))
-    return rows
+        rows.append((industry, _row(label, label, row, list_params=params)))
+    rows.sort(key=lambda pair: (pair[0] is None, pair[0].sort_order if pair[0] else 0))
+    return [row for _, row in rows]
 
 
-def uncovered_organizations(*, user, region: Region | None = None, on=None):
+def _breaking(rule: str, *, user, region: Region | None = None, limit: int | None = None):
+    """The registered organizations in ``region`` breaking ``rule``, by region and name: the first ``limit``
+    are picked from the CoverageState rows alone (an index on region and name serves it), then read."""
+    states = covered_states(user=user, region=region).filter(**{f"breaks_{rule}": True})
+    states = states.order_by("region__path", "name", "organization").values("organization")
+    queryset = Organization.objects.visible_to(user).filter(pk__in=states[:limit] if limit else states)
+    return annotate_coverage(queryset).order_by("coverage_state__region__path", "coverage_state__name", "pk")
+
+
+def uncovered_organizations(*, user, region: Region | None = None, limit: int | None = None):
     """Organizations with neither a party organization nor an active instructor/liaison."""
-    sets = CoverageSets(on)
-    base = covered_base(user=user, region=region).alias(**sets.flags()).filter(sets.rule("work_uncovered"))
-    return annotate_coverage(base, on=on).select_related("region", "industry").order_by("region__path", "name", "pk")
+    as_of()
+    return _breaking("work_uncovered", user=user, region=region, limit=limit).select_related("region", "industry")
 
 
 @dataclass
@@ -333,16 +337,6 @@ class Breach:
     region: str = ""
 
 
-ORGANIZATION_RULES = {
-    "large_without_instructor": f"{LARGE_STAFF}人以上未按1:1选派党建指导员",
-    "party_org_without_uf_member": "已建党组织未设统战委员",
-    "uf_liaison_with_party_org": "已建党组织却设统战联络员",
-    "uf_member_without_party_org": "未建党组织却设统战委员",
-    "should_build": f"应建未建（正式党员{PARTY_ORG_THRESHOLD}名以上）",
-    "mobile_branch_missing": f"流动党员{PARTY_ORG_THRESHOLD}名以上未建流动党员党支部",
-    "mobile_unattached": "流动党员未纳入联合党支部",
-    "work_uncovered": "党的工作未覆盖",
-}
 LIAISON_RULES = {
     "instructor_overload": f"党建指导员指导超过{INSTRUCTOR_MAX}家",
     "instructor_underload": f"党建指导员指导少于{INSTRUCTOR_MIN}家",
@@ -371,7 +365,7 @@ def _instructor_load_rules(loads: dict, sets: CoverageSets):
     large_single = set()
     if single:
         # an instructor with one organization of 30+ staff is the 1:1 case, not under-used
-        large = Organization.objects.alias(cov_staff=sets.flags()["cov_staff"]).filter(cov_staff__gte=LARGE_STAFF)
+        large = CoverageState.objects.filter(staff__gte=LARGE_STAFF).values("organization")
         guided = sets._instructors().filter(liaison__in=single, organization__in=large)
         large_single = set(guided.values_list("liaison", flat=True))
     result = {}
@@ -383,26 +377,37 @@ def _instructor_load_rules(loads: dict, sets: CoverageSets):
     return result
 
 
-def _instructors_in_scope(*, user, region, ids):
-    liaisons = Liaison.objects.visible_to(user).filter(pk__in=ids)
-    if region is not None:
-        here = Assignment.objects.filter(liaison=OuterRef("pk"), organization__region__path__startswith=region.path)
-        liaisons = liaisons.filter(Q(region__path__startswith=region.path) | Exists(here))
-    return liaisons.select_related("region")
+def _load_rule(rule: str) -> Q:
+    """The InstructorLoad rows breaking an instructor rule (the same thresholds as _instructor_load_rules)."""
+    if rule == "instructor_overload":
+        return Q(guided__gt=INSTRUCTOR_MAX)
+    return Q(guided__lt=INSTRUCTOR_MIN, dedicated_large=False)
 
 
-def breach_counts(*, user, region: Region | None = None, on=None) -> list[dict]:
-    """How many records break each rule — one aggregate pass, however many organizations."""
-    sets = CoverageSets(on)
-    counts = (
-        covered_base(user=user, region=region)
-        .alias(**sets.flags())
-        .aggregate(**{rule: Count("pk", filter=sets.rule(rule)) for rule in ORGANIZATION_RULES})
+def _loads_in_scope(*, user, region: Region | None):
+    """InstructorLoad rows of the liaisons working in ``region`` (the user's scope when None): their own
+    region is there, or one of their assignments' organizations is — as Liaison.visible_to reads it."""
+    loads = InstructorLoad.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return loads.none()
+    scopes = [region]
+    if not user_is_unrestricted(user):
+        if scope_region(user) is None:
+            return loads.none()
+        scopes.append(scope_region(user))
+    for scope in {scope.pk: scope for scope in scopes if scope is not None}.values():
+        inside = ArraySubquery(Region.objects.filter(path__startswith=scope.path).values("pk"))
+        loads = loads.filter(Q(liaison__region__path__startswith=scope.path) | Q(regions__overlap=inside))
+    return loads
+
+
+def breach_counts(*, user, region: Region | None = None) -> list[dict]:
+    """How many records break each rule: the tallies' sums, and the instructors' loads."""
+    tallies = _tallies(user=user, region=region)[0]
+    counts = {rule: tallies[f"breaks_{rule}"] for rule in ORGANIZATION_RULES}
+    counts |= _loads_in_scope(user=user, region=region).aggregate(
+        **{rule: Count("pk", filter=_load_rule(rule)) for rule in LIAISON_RULES}
     )
-    liaison_rules = _instructor_load_rules(sets.instructor_loads(), sets)
-    visible = set(_instructors_in_scope(user=user, region=region, ids=list(liaison_rules)).values_list("pk", flat=True))
-    for rule in LIAISON_RULES:
-        counts[rule] = sum(1 for liaison, r in liaison_rules.items() if r == rule and liaison in visible)
     return [
         {
             "rule": rule,
@@ -417,51 +422,61 @@ def breach_counts(*, user, region: Region | None = None, on=None) -> list[dict]:
     ]
 
 
+def _breach(key: str, org) -> Breach:
+    return Breach(
+        key,
+        RULES[key],
+        org.name,
+        _org_detail(key, org),
+        reverse("organizations:organization_detail", args=[org.pk]),
+        org.region.name,
+    )
+
+
 def rule_breaches(
-    *, user, region: Region | None = None, rule: str | None = None, organization=None, on=None, limit: int | None = None
+    *, user, region: Region | None = None, rule: str | None = None, organization=None, limit: int | None = None
 ) -> list[Breach]:
     """The breaches themselves, each linking to the record to fix (of one ``rule``, or all)."""
-    sets = CoverageSets(on)
     rules = [rule] if rule else list(RULES)
-    breaches: list[Breach] = []
-    base = covered_base(user=user, region=region).alias(**sets.flags())
+    as_of()
     if organization is not None:
-        base = base.filter(pk=organization.pk)
+        # one organization's row says every rule it breaks
+        flags = {f"breaks_{key}": F(f"coverage_state__breaks_{key}") for key in ORGANIZATION_RULES}
+        org = (
+            annotate_coverage(covered_base(user=user, region=region).filter(pk=organization.pk))
+            .annotate(**flags)
+            .select_related("region")
+            .first()
+        )
+        return [
+            _breach(key, org) for key in rules if org and key in ORGANIZATION_RULES and getattr(org, f"breaks_{key}")
+        ]
+    breaches: list[Breach] = []
     for key in rules:
-        if key not in ORGANIZATION_RULES:
-            continue
-        rows = annotate_coverage(base.filter(sets.rule(key)), on=on).select_related("region")
-        rows = rows.order_by("region__path", "name", "pk")
-        for org in rows[:limit] if limit else rows:
-            breaches.append(
-                Breach(
-                    key,
-                    RULES[key],
-                    org.name,
-                    _org_detail(key, org),
-                    reverse("organizations:organization_detail", args=[org.pk]),
-                    org.region.name,
-                )
-            )
-    if organization is not None or not any(key in LIAISON_RULES for key in rules):
+        if key in ORGANIZATION_RULES:
+            rows = _breaking(key, user=user, region=region, limit=limit).select_related("region")
+            breaches += [_breach(key, org) for org in rows]
+    if not any(key in LIAISON_RULES for key in rules):
         return breaches
-    loads = sets.instructor_loads()
-    liaison_rules = _instructor_load_rules(loads, sets)
-    wanted = [liaison for liaison, key in liaison_rules.items() if key in rules]
-    liaisons = _instructors_in_scope(user=user, region=region, ids=wanted).order_by("name", "pk")
-    for liaison in liaisons[:limit] if limit else liaisons:
-        key = liaison_rules[liaison.pk]
-        if key in rules:
-            breaches.append(
-                Breach(
-                    key,
-                    RULES[key],
-                    liaison.name,
-                    f"现指导{loads[liaison.pk]}家社会组织",
-                    reverse("organizations:liaison_detail", args=[liaison.pk]),
-                    liaison.region.name,
-                )
+    wanted = Q()
+    for key in rules:
+        if key in LIAISON_RULES:
+            wanted |= _load_rule(key)
+    loads = _loads_in_scope(user=user, region=region).filter(wanted).select_related("liaison__region")
+    for load in loads.order_by("liaison__name", "liaison"):
+        if limit and len(breaches) >= limit:
+            break
+        key = "instructor_overload" if load.guided > INSTRUCTOR_MAX else "instructor_underload"
+        breaches.append(
+            Breach(
+                key,
+                RULES[key],
+                load.liaison.name,
+                f"现指导{load.guided}家社会组织",
+                reverse("organizations:liaison_detail", args=[load.liaison_id]),
+                load.liaison.region.name,
             )
+        )
     return breaches
 
 

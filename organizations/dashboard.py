@@ -17,7 +17,6 @@ def coverage_panel(user) -> dict | None:
     total = sum(r.total for r in rows)
     org_covered = sum(r.org_covered for r in rows)
     work_covered = sum(r.work_covered for r in rows)
-    counts = selectors.organization_counts(user=user)
     org_list = reverse("organizations:organization_list")
     return {
         "key": "coverage",
@@ -26,7 +25,7 @@ def coverage_panel(user) -> dict | None:
         "link": reverse("organizations:coverage"),
         "link_label": "覆盖情况",
         "stats": [
-            {"label": "社会组织（正常登记）", "value": counts["normal"], "url": f"{org_list}?status=normal"},
+            {"label": "社会组织（正常登记）", "value": total, "url": f"{org_list}?status=normal"},
             {"label": "组织覆盖率", "value": f"{100 * org_covered / total:.1f}%" if total else "—"},
             {"label": "工作覆盖率", "value": f"{100 * work_covered / total:.1f}%" if total else "—"},
             {

@@ -19,8 +19,8 @@ from .choices import (
     VenueKind,
     VenueLevel,
 )
-from .coverage import ORGANIZATION_RULES, CoverageSets
 from .models import AnnualSurvey, Assignment, Industry, Liaison, Organization, Pairing, PartyOrganization, Venue
+from .rules import ORGANIZATION_RULES
 
 
 def six_standards_met() -> Q:
@@ -82,11 +82,10 @@ class OrganizationFilter(ScopedFilterSet):
         ]
 
     def filter_coverage(self, queryset, name, value):
-        # the same conditions the 两个覆盖 page counts with (organizations.coverage)
+        # the flags the 两个覆盖 page counts (each organization's CoverageState row)
         if value is None:
             return queryset
-        condition = getattr(CoverageSets(), name)
-        return queryset.filter(condition if value else ~condition)
+        return queryset.filter(**{f"coverage_state__{name}": value})
 
     def filter_venue_standards(self, queryset, name, value):
         # 是: runs at least one venue meeting all six standards; 否: runs none that does
@@ -98,8 +97,7 @@ class OrganizationFilter(ScopedFilterSet):
     def filter_rule(self, queryset, name, value):
         if not value:
             return queryset
-        sets = CoverageSets()
-        return queryset.alias(**sets.flags()).filter(sets.rule(value), status=OrganizationStatus.NORMAL)
+        return queryset.filter(**{f"coverage_state__breaks_{value}": True}, status=OrganizationStatus.NORMAL)
 
 
 class SurveyFilter(ScopedFilterSet):

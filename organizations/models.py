@@ -1,5 +1,6 @@
 """Social organizations with their yearly survey, party organizations (1+6+12+N), liaisons and venues."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,6 +34,7 @@ from .choices import (
     VenueKind,
     VenueLevel,
 )
+from .rules import STORED_FACTS, rule_condition
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -326,6 +328,7 @@ class LiaisonQuerySet(RegionScopedQuerySet):
 @track_history()
 class Liaison(TimeStampedModel):
     """联络员/工作人员: a person who covers organizations (统战委员, 党建指导员, …)."""
+
     personal_fields = {"mobile": "mobile"}  # registry.personal: masked unless permitted
 
     name = models.CharField("姓名", max_length=50)
@@ -491,3 +494,163 @@ class Venue(TimeStampedModel):
     @property
     def standards_label(self) -> str:
         return f"{self.standards_met}/6"
+
+
+def _stored_rule(key: str) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=rule_condition(key, STORED_FACTS), output_field=models.BooleanField(), db_persist=True
+    )
+
+
+class CoverageState(models.Model):
+    """An organization's 两个覆盖 facts and rule breaches, kept current by the database on every write.
+
+    Not a record anyone edits: triggers on the inputs (organizations, surveys, party coverage and party
+    organizations, assignments) call ``organizations_refresh_coverage(ids, date)`` in the writing statement's
+    transaction, for the organizations the statement touched (and, for an instructor's assignment, every
+    organization that instructor guides). The active-assignment facts hold for ``computed_on``; the daily
+    ``refresh_coverage`` task moves them to the new day (organizations/coverage_state.py).
+    """
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name="社会组织",
+        primary_key=True,
+        # ON DELETE CASCADE in the database (migration 0006): the triggers may write this row while Django
+        # deletes an organization's assignments, before the organization itself
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="coverage_state",
+    )
+    # denormalized from the organization: a region's lists (ordered by region and name) read this table alone
+    name = models.CharField("名称", max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区域", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="行业类别",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    status = models.CharField("登记状态", max_length=16, choices=OrganizationStatus.choices)
+    has_party_org = models.BooleanField("有党组织覆盖")
+    has_own_party_org = models.BooleanField("有本单位党组织")
+    has_work_liaison = models.BooleanField("有在任党建指导员或联络员")
+    has_uf_member = models.BooleanField("有在任统战委员")
+    has_uf_liaison = models.BooleanField("有在任统战联络员")
+    has_dedicated_instructor = models.BooleanField("有1:1党建指导员")
+    surveyed = models.BooleanField("已摸底")
+    staff = models.PositiveIntegerField("从业人员数")
+    party_members = models.PositiveIntegerField("正式党员数")
+    mobile_members = models.PositiveIntegerField("流动党员数")
+    resident_members = models.IntegerField("本单位正式党员数")
+    org_covered = models.GeneratedField(
+        expression=Q(has_party_org=True), output_field=models.BooleanField(), db_persist=True
+    )
+    work_covered = models.GeneratedField(
+        expression=Q(has_party_org=True) | Q(has_work_liaison=True), output_field=models.BooleanField(), db_persist=True
+    )
+    breaks_large_without_instructor = _stored_rule("large_without_instructor")
+    breaks_party_org_without_uf_member = _stored_rule("party_org_without_uf_member")
+    breaks_uf_liaison_with_party_org = _stored_rule("uf_liaison_with_party_org")
+    breaks_uf_member_without_party_org = _stored_rule("uf_member_without_party_org")
+    breaks_should_build = _stored_rule("should_build")
+    breaks_mobile_branch_missing = _stored_rule("mobile_branch_missing")
+    breaks_mobile_unattached = _stored_rule("mobile_unattached")
+    breaks_work_uncovered = _stored_rule("work_uncovered")
+    computed_on = models.DateField("覆盖数据日期")
+    computed_at = models.DateTimeField("计算时间")
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "覆盖状态"
+        verbose_name_plural = "覆盖状态"
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["region", "status"], name="coverage_state_region_idx"),
+            # the coverage page's first 50 uncovered organizations, by region and name, at any size
+            models.Index(
+                fields=["region", "name", "organization"],
+                condition=Q(status=OrganizationStatus.NORMAL, breaks_work_uncovered=True),
+                name="coverage_state_uncovered_idx",
+            ),
+            # “is anything stale?”: two empty range scans on a current day
+            models.Index(fields=["computed_on"], name="coverage_state_day_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} · {self.computed_on}"
+
+
+class CoverageTally(models.Model):
+    """How many organizations of one region, industry and status are covered and break each rule.
+
+    Kept by a trigger on CoverageState (each statement adds its new rows and subtracts its old ones), so
+    that the coverage page and the 工作台 sum a few hundred rows instead of counting a million.
+    ``industry_key`` is the industry's id, 0 for none.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name="所属区域", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    industry_key = models.BigIntegerField("行业类别编号")
+    status = models.CharField("登记状态", max_length=16, choices=OrganizationStatus.choices)
+    organizations = models.IntegerField("社会组织数")
+    org_covered = models.IntegerField("组织覆盖数")
+    work_covered = models.IntegerField("工作覆盖数")
+    breaks_large_without_instructor = models.IntegerField(default=0)
+    breaks_party_org_without_uf_member = models.IntegerField(default=0)
+    breaks_uf_liaison_with_party_org = models.IntegerField(default=0)
+    breaks_uf_member_without_party_org = models.IntegerField(default=0)
+    breaks_should_build = models.IntegerField(default=0)
+    breaks_mobile_branch_missing = models.IntegerField(default=0)
+    breaks_mobile_unattached = models.IntegerField(default=0)
+    breaks_work_uncovered = models.IntegerField(default=0)
+
+    objects = RegionScopedManager()
+
+    class Meta:
+        verbose_name = "覆盖汇总"
+        verbose_name_plural = "覆盖汇总"
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["region", "industry_key", "status"], name="coverage_tally_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.region_id} · {self.industry_key} · {self.status}"
+
+
+class InstructorLoad(models.Model):
+    """How many organizations a 党建指导员 guides today, kept by the same refresh as CoverageState.
+
+    ``dedicated_large``: the one organization guided is of 30+ staff (the 1:1 case, not under-used);
+    ``regions``: the regions of every organization the liaison has an assignment at, so that a street
+    finds the instructors working in it by one indexed overlap instead of a search through assignments.
+    """
+
+    liaison = models.OneToOneField(
+        Liaison,
+        verbose_name="联络员",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="instructor_load",
+    )
+    guided = models.PositiveIntegerField("指导社会组织数")
+    dedicated_large = models.BooleanField("1:1指导30人以上组织")
+    regions = ArrayField(models.BigIntegerField(), verbose_name="任职组织所在区域", default=list)
+    computed_on = models.DateField("计算日期")
+
+    class Meta:
+        verbose_name = "党建指导员指导数"
+        verbose_name_plural = "党建指导员指导数"
+        default_permissions = ()
+        indexes = [GinIndex(fields=["regions"], name="instructor_load_regions_idx")]
+
+    def __str__(self):
+        return f"{self.liaison_id} · {self.guided}"

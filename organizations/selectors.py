@@ -6,7 +6,7 @@ from registry.models import Region
 from registry.permissions import is_unrestricted
 from registry.scoping import get_visible_or_404
 
-from . import coverage
+from . import coverage, coverage_state
 from .choices import LiaisonRole, PartyOrgTier
 from .coverage import annotate_coverage
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
 
 def organization_list(*, user):
     """Organizations with what the list shows: region, industry, latest survey and coverage flags."""
+    coverage_state.ensure_current()
     return annotate_coverage(Organization.objects.restrict(user)).select_related("region__parent", "industry")
 
 
@@ -88,16 +89,6 @@ def organization_related(*, user, organization: Organization) -> dict:
     }
 
 
-def organization_counts(*, user) -> dict:
-    qs = Organization.objects.restrict(user)
-    return qs.aggregate(
-        total=Count("pk"),
-        normal=Count("pk", filter=Q(status="normal")),
-        hubs=Count("pk", filter=Q(is_hub=True, status="normal")),
-        abnormal=Count("pk", filter=Q(on_abnormal_list=True)),
-    )
-
-
 def scope_root(*, user) -> Region | None:
     """The region a coverage page starts from: the user's own, or the top of the tree."""
     if getattr(user, "region_id", None) and not is_unrestricted(user):
@@ -112,13 +103,14 @@ def coverage_page(*, user, region_pk=None, rule: str | None = None) -> dict:
     region = get_visible_or_404(Region, user, pk=region_pk) if region_pk else root
     if region is None:
         return {"region": None}
+    as_of = coverage.as_of()
     by_region = coverage.coverage_by_region(user=user, region=region)
     by_industry = coverage.coverage_by_industry(user=user, region=region)
     counts = coverage.breach_counts(user=user, region=region)
     rule = rule if rule in coverage.RULES else None
     # a rule's own list can be long: the first 200 here, all of them in the filtered 名录 (and its export)
     shown = coverage.rule_breaches(user=user, region=region, rule=rule, limit=200) if rule else []
-    uncovered = list(coverage.uncovered_organizations(user=user, region=region)[:50])
+    uncovered = list(coverage.uncovered_organizations(user=user, region=region, limit=50))
     subtotal = coverage.CoverageRow(
         "sub",
         f"{region.name}合计",
@@ -130,6 +122,7 @@ def coverage_page(*, user, region_pk=None, rule: str | None = None) -> dict:
     ancestors = [a for a in region.ancestors() if root and a.path.startswith(root.path)]
     return {
         "region": region,
+        "as_of": as_of,
         "ancestors": ancestors,
         "by_region": by_region,
         "by_industry": by_industry,
