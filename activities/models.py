@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -193,6 +194,9 @@ class Activity(TimeStampedModel):
             models.Index(fields=["-start_at", "-id"], name="activity_start_idx"),
             models.Index(fields=["region", "start_at"], name="activity_region_start_idx"),
             models.Index(fields=["kind", "start_at"], name="activity_kind_start_idx"),
+            # ?q= searches title or place: LIKE '%…%' on both is served by trigram indexes at millions of rows
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="activity_title_trgm_idx"),
+            GinIndex(fields=["place"], opclasses=["gin_trgm_ops"], name="activity_place_trgm_idx"),
         ]
 
     def __str__(self):
