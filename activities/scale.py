@@ -82,12 +82,12 @@ def generate_activities(run, count: int) -> None:
         cursor.execute(
             f"""
             INSERT INTO activities_activity_organizations (activity_id, organization_id)
+            WITH street AS (SELECT street_id, max(k) AS size FROM scale_organizer GROUP BY street_id)
             SELECT id, organizer FROM scale_activity
             UNION  -- every third has a partner from the same street
             SELECT a.id, p.id FROM scale_activity a
-              JOIN scale_organizer p ON p.street_id = a.street_id
-               AND p.k = 1 + (a.k + {P}(a.id, 92, 50)) %% (SELECT max(k) FROM scale_organizer x
-                                                           WHERE x.street_id = a.street_id)
+              JOIN street s ON s.street_id = a.street_id
+              JOIN scale_organizer p ON p.street_id = a.street_id AND p.k = 1 + (a.k + {P}(a.id, 92, 50)) %% s.size
             WHERE a.id %% 3 = 0
             ON CONFLICT DO NOTHING;
             INSERT INTO activities_activity_covered_regions (activity_id, region_id)

@@ -37,6 +37,11 @@ def setup(args):
     import django
 
     django.setup()
+    from django.db import connection
+
+    # a page that would not answer is reported as such, not waited for
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c statement_timeout={args.timeout * 1000}".strip()
     from django.core.management import call_command
 
     if args.no_generate:
@@ -65,6 +70,10 @@ def baseline_urlconf() -> str:
         search_fields = ("name", "credit_code", "name_initials")
         list_filter = ("region", "status", "industry")
 
+        def lookup_allowed(self, lookup, value, request=None):
+            # one street with its communities, as the product's street scope and region filter select
+            return lookup == "region__path__startswith" or super().lookup_allowed(lookup, value, request)
+
     site = admin.AdminSite(name="baseline_admin")
     site.register(Organization, BaselineOrganizationAdmin)
     module = types.ModuleType("bench_scale_urls")
@@ -73,9 +82,18 @@ def baseline_urlconf() -> str:
     return module.__name__
 
 
+class TimedOut(Exception):
+    pass
+
+
 def request(client, path, params):
+    from django.db import OperationalError
+
     started = time.perf_counter()
-    response = client.get(path, params or {})
+    try:
+        response = client.get(path, params or {})
+    except OperationalError as error:  # statement_timeout
+        raise TimedOut(str(error)) from error
     if getattr(response, "streaming", False):
         for _ in response.streaming_content:
             pass
@@ -96,6 +114,83 @@ def export_and_import_cases():
     return []
 
 
+BIG_TABLES = (
+    "organizations_organization",
+    "organizations_annualsurvey",
+    "organizations_partyorganization",
+    "organizations_partycoverage",
+    "organizations_liaison",
+    "organizations_assignment",
+    "talents_representative",
+    "activities_activity",
+    "activities_activity_organizations",
+    "activities_participation",
+)
+
+
+def explain_lists(street, industry) -> None:
+    """EXPLAIN of each list's page-1 key query (what registry.pagination runs first), default and filtered.
+
+    Prints the plan's time and any sequential scan over a big table: the check behind "an index behind
+    every default sort and every first-screen filter".
+    """
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from registry.models import User
+
+    lists = {
+        "/organizations/": [
+            {},
+            {"region": street.pk},
+            {"status": "normal"},
+            {"industry": industry},
+            {"kind": "foundation"},
+            {"sort": "name"},
+            {"q": CHINESE_TERM},
+            {"q": PINYIN_TERM},
+        ],
+        "/organizations/party-organizations/": [{}, {"region": street.pk}, {"kind": "joint_branch"}, {"q": "同心社"}],
+        "/organizations/liaisons/": [{}, {"region": street.pk}, {"q": "王伟"}],
+        "/talents/": [{}, {"region": street.pk}, {"status": "admitted"}],
+        "/activities/": [
+            {},
+            {"region": street.pk},
+            {"month": MONTH},
+            {"kind": "lecture"},
+            {"year": "2024"},
+            {"status": "held"},
+        ],
+    }
+    factory = RequestFactory()
+    for username in ("quadmin", "minzhi"):
+        user = User.objects.get(username=username)
+        for path, variants in lists.items():
+            for params in variants:
+                request = factory.get(path, params)
+                request.user = user
+                view = resolve(path).func.view_class()
+                view.setup(request)
+                _, queryset, _ = view.filtered_queryset()
+                sql, sql_params = queryset.values_list("pk", flat=True)[:51].query.sql_with_params()
+                with connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, sql_params)
+                    plan = cursor.fetchone()[0][0]
+                scans = sorted(_seq_scans(plan["Plan"]))
+                flag = f"顺序扫描：{'、'.join(scans)}" if scans else "无大表顺序扫描"
+                print(f"  {username:<8}{path:<40}{params!s:<40}{plan['Execution Time']:>9.1f} ms  {flag}")
+
+
+def _seq_scans(node) -> set[str]:
+    found = set()
+    if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+        found.add(node["Relation Name"])
+    for child in node.get("Plans", []):
+        found |= _seq_scans(child)
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="tongxinku_scale")
@@ -103,7 +198,9 @@ def main():
     parser.add_argument("--representatives", type=int, default=300_000)
     parser.add_argument("--activities", type=int, default=2_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--timeout", type=int, default=60, help="单个查询的时限（秒），超过记为超时")
     parser.add_argument("--no-generate", action="store_true", help="只测量已生成的数据库")
+    parser.add_argument("--explain", action="store_true", help="另打印各列表第1页查询的执行计划检查")
     args = parser.parse_args()
     setup(args)
 
@@ -157,25 +254,36 @@ def main():
     results = []
     with override_settings(ALLOWED_HOSTS=["testserver", "localhost"], ROOT_URLCONF=baseline_urlconf()):
         for label, goal, who, path, params, admin_params in cases:
-            request(clients[who], path, params)  # warm: templates, the first connection
-            if admin_params is not None:
-                request(clients["admin"], admin_list, admin_params)
-            product, admin = [], []
-            for _ in range(args.repeat):
-                product.append(request(clients[who], path, params))
+            try:
+                request(clients[who], path, params)  # warm: templates, the first connection
                 if admin_params is not None:
-                    admin.append(request(clients["admin"], admin_list, admin_params))
+                    request(clients["admin"], admin_list, admin_params)
+                product, admin = [], []
+                for _ in range(args.repeat):
+                    product.append(request(clients[who], path, params))
+                    if admin_params is not None:
+                        admin.append(request(clients["admin"], admin_list, admin_params))
+            except TimedOut:
+                results.append((label, goal, None, None))
+                print(f"  {label}：超时（查询超过 {args.timeout} 秒被中止）", flush=True)
+                continue
             results.append((label, goal, statistics.median(product), statistics.median(admin) if admin else None))
             print(f"  {label}：{results[-1][2]:.3f} 秒", flush=True)
         for label, product_call, baseline_call in export_and_import_cases():
             product = statistics.median(timed(product_call) for _ in range(args.repeat))
             admin = statistics.median(timed(baseline_call) for _ in range(args.repeat)) if baseline_call else None
             results.append((label, None, product, admin))
+    if args.explain:
+        print("\n各列表第1页的主键查询（EXPLAIN ANALYZE）：")
+        explain_lists(street, Organization.objects.values_list("industry", flat=True).first())
     if not export_and_import_cases():
         print("导出 10 万行、导入 1 万/6 万行：导出与导入的改造尚未合入，见 export_and_import_cases()")
     print(f"\n{sizes}")
     print(f"{'场景':<24}{'产品(秒)':>10}{'admin(秒)':>11}{'比值':>9}  目标")
     for label, goal, product, admin in results:
+        if product is None:
+            print(f"{label:<24}{'超时':>10}")
+            continue
         ratio = f"{product / admin:.3f}" if admin else "—"
         target = ""
         if goal and admin:

@@ -260,12 +260,14 @@ def _party(cursor, before, count, district, streets):
     cursor.execute(
         """
         CREATE TEMP TABLE scale_branch ON COMMIT DROP AS
+        WITH earlier AS (  -- a street's branches of earlier runs keep their numbers
+          SELECT region_id AS street_id, count(*) AS n FROM organizations_partyorganization
+          WHERE kind = 'joint_branch' GROUP BY region_id
+        )
         SELECT %(base)s + row_number() OVER (ORDER BY j.street_id, j.grp) AS party_id, j.street_id, j.grp,
                sum(j.members) AS members,
-               (SELECT count(*) FROM organizations_partyorganization p
-                 WHERE p.kind = 'joint_branch' AND p.region_id = j.street_id) + row_number()
-                 OVER (PARTITION BY j.street_id ORDER BY j.grp) AS number
-        FROM scale_joint j WHERE j.grp %% 10 <> 9
+               coalesce(max(earlier.n), 0) + row_number() OVER (PARTITION BY j.street_id ORDER BY j.grp) AS number
+        FROM scale_joint j LEFT JOIN earlier USING (street_id) WHERE j.grp %% 10 <> 9
         GROUP BY j.street_id, j.grp
         """,
         {"base": base},

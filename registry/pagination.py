@@ -55,17 +55,15 @@ def page_number(page_param) -> int:
 def page_rows(queryset, offset: int, limit: int) -> list:
     """``queryset[offset : offset + limit]``, with the per-row work done for those rows only.
 
-    A list's rows carry annotations (coverage flags, latest survey counts, related counts) and joined
-    tables; PostgreSQL computes a row's select list before OFFSET discards it, so page 20 would pay for
+    A list's rows carry annotations (coverage flags, latest survey counts, related counts); PostgreSQL
+    computes a row's select list before OFFSET discards it, so page 20 would pay for
     1,000 rows. The page's keys come first — ordered and limited over the sort's index, computing only
     what the ordering needs — and then the full rows of just those keys, put back in that order.
     """
-    if (
-        queryset.query.distinct
-        or queryset.query.combinator
-        or not (queryset.query.annotations or queryset.query.select_related)
-    ):
-        return list(queryset[offset : offset + limit])
+    ordering = {str(field).lstrip("-") for field in queryset.query.order_by}
+    per_row = [name for name in queryset.query.annotation_select if name not in ordering]
+    if queryset.query.distinct or queryset.query.combinator or not per_row:
+        return list(queryset[offset : offset + limit])  # nothing per row beyond what the order needs
     keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
     if not keys:
         return []
