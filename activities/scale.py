@@ -120,4 +120,10 @@ def generate_activities(run, count: int) -> None:
                 {"people": people, "start": before + 1, "stop": count},
             )
 
-    run.step("activities", f"活动 {count:,} 条（组织单位、服务区域、主题、参与人员）", count, activities)
+    run.step(
+        "activities",
+        f"活动 {count:,} 条（组织单位、服务区域、主题、参与人员）",
+        count,
+        activities,
+        tables=["activities_activity"],
+    )

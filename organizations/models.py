@@ -247,6 +247,7 @@ class PartyOrganization(TimeStampedModel):
         indexes = [
             # the list's default order (tier, name, pk) and its name search at a city's 100,000+ branches
             models.Index(fields=["tier", "name", "id"], name="partyorg_tier_name_idx"),
+            models.Index(fields=["kind", "tier", "name", "id"], name="partyorg_kind_tier_name_idx"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="partyorg_name_trgm_idx"),
             GinIndex(fields=["secretary"], opclasses=["gin_trgm_ops"], name="partyorg_secretary_trgm_idx"),
         ]

@@ -161,10 +161,22 @@ def generate_organizations(run, count: int) -> None:
             {"before": before, "count": count, "last": today.year - 1, "previous": today.year - 2},
         )
 
-    run.step("organizations", f"社会组织 {count:,} 家", count, organizations)
+    run.step("organizations", f"社会组织 {count:,} 家", count, organizations, tables=["organizations_organization"])
     run.step("surveys", "年度摸底调查（两年）", count, surveys)
-    run.step("party", "党组织与覆盖（含联合党支部）", count, lambda c, b: _party(c, b, count, district, streets))
-    run.step("liaisons", "联络员与任职", count, lambda c, b: _liaisons(c, b, count, district, today))
+    run.step(
+        "party",
+        "党组织与覆盖（含联合党支部）",
+        count,
+        lambda c, b: _party(c, b, count, district, streets),
+        tables=["organizations_partyorganization"],
+    )
+    run.step(
+        "liaisons",
+        "联络员与任职",
+        count,
+        lambda c, b: _liaisons(c, b, count, district, today),
+        tables=["organizations_liaison"],
+    )
 
 
 def _tree(cursor, district, streets):

@@ -121,11 +121,12 @@ class Run:
             row = cursor.fetchone()
         return row[0] if row else 0
 
-    def step(self, phase: str, label: str, upto: int, body) -> None:
+    def step(self, phase: str, label: str, upto: int, body, *, tables=()) -> None:
         """``body(cursor, before)`` in one transaction, unless the phase already reached ``upto``.
 
         ``before`` is how far the phase got in an earlier run (0 the first time): the body adds what is
-        missing between ``before`` and ``upto``.
+        missing between ``before`` and ``upto``. The trigram (GIN) indexes of ``tables`` are dropped for
+        the load and built again after it: one build is several times faster than a million inserts.
         """
         before = self.done_upto(phase)
         if before >= upto:
@@ -136,7 +137,18 @@ class Run:
             cursor.execute("SET LOCAL session_replication_role = replica")  # no history triggers in the bulk load
             cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(SQL_FUNCTIONS)
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE %s",
+                [list(tables), "% USING gin %"],
+            )
+            rebuild = cursor.fetchall()
+            for name, _ in rebuild:
+                cursor.execute(f'DROP INDEX "{name}"')
             body(cursor, before)
+            if rebuild:
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for _, definition in rebuild:
+                cursor.execute(definition)
             cursor.execute(DROP_WORK_TABLES)  # ON COMMIT DROP does not fire inside an outer transaction (tests)
             cursor.execute(
                 f"INSERT INTO {STATE_TABLE} (phase, upto) VALUES (%s, %s) "

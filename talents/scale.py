@@ -148,4 +148,10 @@ def generate_representatives(run, count: int, organizations: int) -> None:
             {"groups": groups, "ng": len(groups), "before": before, "count": count},
         )
 
-    run.step("representatives", f"代表人士 {count:,} 人（状态、特长、服务小组）", count, people)
+    run.step(
+        "representatives",
+        f"代表人士 {count:,} 人（状态、特长、服务小组）",
+        count,
+        people,
+        tables=["talents_representative"],
+    )
