@@ -211,26 +211,30 @@ def _tree(cursor, district, streets):
     )
 
 
-def _party(cursor, before, count, district, streets):
-    _tree(cursor, district, streets)
-    cursor.execute("SELECT coalesce(max(id), 0) FROM organizations_partyorganization")
-    base = cursor.fetchone()[0]
-    # the organizations of this run with their latest survey and street
+def _organizations_of_run(cursor, before, count) -> None:
+    """scale_org: the registered organizations of ids (before, count] with their street and latest survey."""
     cursor.execute(
         """
         CREATE TEMP TABLE scale_org ON COMMIT DROP AS
         SELECT o.id, o.name, o.region_id, o.industry_id,
                CASE WHEN r.level = 'street' THEN r.id ELSE r.parent_id END AS street_id,
-               s.staff_count AS staff, s.party_member_count AS members,
-               s.party_member_count - s.mobile_party_member_count AS resident
+               coalesce(s.staff_count, 0) AS staff, coalesce(s.party_member_count, 0) AS members,
+               coalesce(s.party_member_count - s.mobile_party_member_count, 0) AS resident
         FROM organizations_organization o
         JOIN registry_region r ON r.id = o.region_id
-        JOIN LATERAL (SELECT * FROM organizations_annualsurvey s WHERE s.organization_id = o.id
-                      ORDER BY s.year DESC LIMIT 1) s ON true
+        LEFT JOIN LATERAL (SELECT * FROM organizations_annualsurvey s WHERE s.organization_id = o.id
+                           ORDER BY s.year DESC LIMIT 1) s ON true
         WHERE o.id > %s AND o.id <= %s AND o.status = 'normal'
         """,
         [before, count],
     )
+
+
+def _party(cursor, before, count, district, streets):
+    _tree(cursor, district, streets)
+    cursor.execute("SELECT coalesce(max(id), 0) FROM organizations_partyorganization")
+    base = cursor.fetchone()[0]
+    _organizations_of_run(cursor, before, count)
     # N: their own branch for 3+ resident party members, one in nine left without (应建未建)
     cursor.execute(
         f"""
@@ -311,22 +315,17 @@ def _party(cursor, before, count, district, streets):
 
 def _liaisons(cursor, before, count, district, today):
     start = today.replace(year=today.year - 1, month=3, day=1)
+    _organizations_of_run(cursor, before, count)
     cursor.execute(
         """
         CREATE TEMP TABLE scale_cov ON COMMIT DROP AS
-        SELECT o.id, o.name, CASE WHEN r.level = 'street' THEN r.id ELSE r.parent_id END AS street_id,
-               coalesce(s.staff_count, 0) AS staff,
+        SELECT o.id, o.name, o.street_id, o.staff,
                EXISTS (SELECT 1 FROM organizations_partycoverage c WHERE c.organization_id = o.id) AS covered,
                EXISTS (SELECT 1 FROM organizations_partycoverage c JOIN organizations_partyorganization p
                          ON p.id = c.party_organization_id
                        WHERE c.organization_id = o.id AND p.kind <> 'joint_branch') AS own
-        FROM organizations_organization o
-        JOIN registry_region r ON r.id = o.region_id
-        LEFT JOIN LATERAL (SELECT staff_count FROM organizations_annualsurvey s WHERE s.organization_id = o.id
-                           ORDER BY s.year DESC LIMIT 1) s ON true
-        WHERE o.id > %s AND o.id <= %s AND o.status = 'normal'
-        """,
-        [before, count],
+        FROM scale_org o
+        """
     )
     # one row per assignment: a person of the organization's own, or a shared instructor (numbered apart)
     cursor.execute(
