@@ -74,6 +74,25 @@ def generate_organizations(run, count: int) -> None:
     def organizations(cursor, before):
         nonlocal bases
         bases = bases or _bases(streets, communities, industries)
+        # the base names as a table: subscripting a 20,000-element text[] walks it element by element, per row
+        cursor.execute(
+            """
+            CREATE TEMP TABLE scale_base ON COMMIT DROP AS
+            SELECT b::int, name, initials, category, kind, industry, region
+            FROM unnest(%(names)s::text[], %(initials)s::text[], %(categories)s::text[], %(kinds)s::text[],
+                        %(industries)s::bigint[], %(regions)s::bigint[])
+                 WITH ORDINALITY AS v(name, initials, category, kind, industry, region, b);
+            ALTER TABLE scale_base ADD PRIMARY KEY (b);
+            """,
+            {
+                "names": [b[0] for b in bases],
+                "initials": [b[1] for b in bases],
+                "categories": [KIND_CATEGORY[b[2]] for b in bases],
+                "kinds": [str(b[2]) for b in bases],
+                "industries": [b[3] for b in bases],
+                "regions": [b[4] for b in bases],
+            },
+        )
         cursor.execute(
             f"""
             INSERT INTO organizations_organization
@@ -82,21 +101,21 @@ def generate_organizations(run, count: int) -> None:
                industry_id, is_hub, is_flagship, on_abnormal_list, rating, rating_year, honour_level, honour_year,
                venture_list, remarks)
             SELECT i, stamp, stamp + ({P}(i, 8, 400) || ' days')::interval, 1,
-                   (%(names)s::text[])[b] || suffix,
-                   replace((%(initials)s::text[])[b], '#', suffix),
-                   pg_temp.credit_code('5' || (%(categories)s::text[])[b] || '440309MA' || lpad(i::text, 7, '0')),
-                   (%(kinds)s::text[])[b], '深圳市龙华区民政局', date '2008-01-01' + {P}(i, 2, 6200)::int,
+                   base.name || suffix,
+                   replace(base.initials, '#', suffix),
+                   pg_temp.credit_code('5' || base.category || '440309MA' || lpad(i::text, 7, '0')),
+                   base.kind, '深圳市龙华区民政局', date '2008-01-01' + {P}(i, 2, 6200)::int,
                    (ARRAY['', '', '深圳市龙华区民政局', '深圳市龙华区文化广电旅游体育局', '深圳市龙华区教育局',
                           '深圳市龙华区卫生健康局'])[1 + {P}(i, 3, 6)],
                    CASE {P}(i, 4, 100) WHEN 0 THEN 'deregistered' WHEN 1 THEN 'deregistered' WHEN 2 THEN 'revoked'
                         ELSE 'normal' END,
-                   (%(regions)s::bigint[])[b],
+                   base.region,
                    (ARRAY['人民路', '和平路', '东环一路', '梅龙大道', '布龙路', '观澜大道'])[1 + {P}(i, 5, 6)]
                      || (1 + {P}(i, 6, 300)) || '号',
                    (%(surnames)s::text[])[1 + {P}(i, 7, %(ns)s)] || (%(given)s::text[])[1 + {P}(i, 9, %(ng)s)],
                    (ARRAY['13', '15', '18', '17', '19'])[1 + {P}(i, 10, 5)]
                      || lpad({P}(i, 11, 1000000000)::text, 9, '0'),
-                   (%(industries)s::bigint[])[b],
+                   base.industry,
                    i %% 5000 = 1, i %% 200 = 7, {P}(i, 12, 100) = 0,
                    rating, CASE WHEN rating = '' THEN NULL ELSE 2020 + {P}(i, 13, 5) END,
                    honour, CASE WHEN honour = '' THEN NULL ELSE 2020 + {P}(i, 14, 5) END,
@@ -111,14 +130,9 @@ def generate_organizations(run, count: int) -> None:
                      CASE {P}(i, 17, 100) WHEN 0 THEN 'city' WHEN 1 THEN 'district' WHEN 2 THEN 'province'
                           ELSE '' END AS honour
             ) AS row
+            JOIN scale_base AS base ON base.b = row.b
             """,
             {
-                "names": [b[0] for b in bases],
-                "initials": [b[1] for b in bases],
-                "categories": [KIND_CATEGORY[b[2]] for b in bases],
-                "kinds": [str(b[2]) for b in bases],
-                "industries": [b[3] for b in bases],
-                "regions": [b[4] for b in bases],
                 "nb": len(bases),
                 "surnames": list(SURNAMES),
                 "ns": len(SURNAMES),

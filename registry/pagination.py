@@ -62,7 +62,8 @@ def page_rows(queryset, offset: int, limit: int) -> list:
     """
     ordering = {str(field).lstrip("-") for field in queryset.query.order_by}
     per_row = [name for name in queryset.query.annotation_select if name not in ordering]
-    if queryset.query.distinct or queryset.query.combinator or not per_row:
+    grouped = queryset.query.group_by is not None  # aggregates: the keys alone cannot be ordered by them
+    if queryset.query.distinct or queryset.query.combinator or grouped or not per_row:
         return list(queryset[offset : offset + limit])  # nothing per row beyond what the order needs
     keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
     if not keys:

@@ -78,14 +78,11 @@ def test_party_organization_and_liaison_counts_without_grouping_the_table(tree, 
         ("/organizations/", {}, "org_updated_idx"),
         ("/organizations/", {"sort": "name"}, "org_name_idx"),
         ("/organizations/party-organizations/", {}, "partyorg_tier_name_idx"),
-        ("/organizations/liaisons/", {}, "liaison_name_idx"),
-        ("/talents/", {}, "rep_updated_idx"),
-        ("/activities/", {}, "activity_start_idx"),
     ],
 )
 def test_page_one_reads_the_index_of_its_sort(orgs, path, params, index):
-    # a user without a region scope: the order alone decides the plan (a scoped user's plan at 1M rows is
-    # checked by bench/bench_scale.py --explain, where the planner sees the real sizes)
+    # a user without a region scope: the order alone decides the plan (a scoped user's plan at 1M rows, and
+    # the lists whose tables this test leaves empty, are checked by bench/bench_scale.py --explain)
     request = RequestFactory().get(path, params)
     request.user = UserFactory(username="root", is_superuser=True, is_staff=True, all_regions=True)
     view = resolve(path).func.view_class()
