@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -193,6 +194,11 @@ class Activity(TimeStampedModel):
             models.Index(fields=["-start_at", "-id"], name="activity_start_idx"),
             models.Index(fields=["region", "start_at"], name="activity_region_start_idx"),
             models.Index(fields=["kind", "start_at"], name="activity_kind_start_idx"),
+            # 状态 filter in the list's order: 已开展 is most rows, but the newest are 计划中 (0.3 s to skip at 2M)
+            models.Index(fields=["status", "-start_at", "-id"], name="activity_status_start_idx"),
+            # ?q= searches title or place: LIKE '%…%' on both is served by trigram indexes at millions of rows
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="activity_title_trgm_idx"),
+            GinIndex(fields=["place"], opclasses=["gin_trgm_ops"], name="activity_place_trgm_idx"),
         ]
 
     def __str__(self):

@@ -4,10 +4,10 @@
     .venv/bin/python bench/bench_activities.py --rows 2000000        # on a generated database
     .venv/bin/python bench/bench_activities.py --rows 2000000 --explain   # and the street user's query plans
 
-The generated database (tongxinku_bench_activities) is separate from the demo one; generation inserts with
-SQL (history triggers off during the load): organizations as bench_organizations.py makes them, then the
+The generated database (tongxinku_bench_activities) is separate from the demo one: ``manage.py
+generate_data`` fills it (set-based SQL, history triggers off during the load): organizations, then the
 activities, each organized by one or two organizations of its own street, serving its community, with a
-theme and now and then a named participant. Each timing is the median of three requests through Django's
+theme and named participants. Each timing is the median of three requests through Django's
 test client (the full stack: middleware, scoping, templates). The baselines beside them — Django's admin
 changelist and raw SQL over the same month's rows — show what the page costs above the database.
 """
@@ -28,12 +28,9 @@ STATEMENT_TIMEOUT = 60  # seconds
 ORGANIZATIONS = 5_000
 REPRESENTATIVES = 5_000
 MONTH = "2022-03"  # the month the articles report; a generated month holds about rows / 83 activities
-FIRST_DAY, DAYS = "2020-01-01", 2_525  # generated activities start between 2020-01-01 and 2026-11-29
 
 
-def setup(database: str | None):
-    if database:
-        os.environ["EMBEDDED_DB_NAME"] = database
+def setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "false"
     import django
@@ -47,143 +44,16 @@ def setup(database: str | None):
 
 
 def generate(rows: int) -> None:
-    from bench_organizations import generate as generate_organizations
+    """The generated database (manage.py generate_data: resumable, only tops up what is missing)."""
     from django.core.management import call_command
-    from django.db import connection
 
-    from activities.demo import build_activity_themes
-    from activities.models import Activity
-    from organizations.models import Organization
-
-    call_command("migrate", verbosity=0)
-    if Organization.objects.count() < ORGANIZATIONS:
-        generate_organizations(ORGANIZATIONS)  # builds the district and its accounts too
-    build_activity_themes()
-    have = Activity.objects.count()
-    if have >= rows:
-        print(f"已有 {have:,} 条活动，跳过生成")
-        return
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")  # no history triggers during the bulk load
-        cursor.execute("SELECT array_agg(id ORDER BY id) FROM registry_region WHERE level = 'community'")
-        communities = cursor.fetchone()[0]
-        cursor.execute(
-            """
-            INSERT INTO talents_representative
-              (created_at, updated_at, version, name, name_initials, gender, ethnicity, birth_date, id_number, mobile,
-               political_affiliation, education, title, organization_name, position, stratum, discovery_channel,
-               status, level, status_date, remarks, merged_into_id, organization_id, region_id, specialty_names)
-            SELECT now(), now(), 1, '代表' || g, 'db' || g, 'male', '01', NULL, '', '', 'masses', 'bachelor', '', '',
-                   '', 'social_org', 'recommendation', 'admitted', 'district', NULL, '', NULL, NULL,
-                   (%(communities)s::bigint[])[1 + g %% %(nc)s], ''
-            FROM generate_series(1, %(count)s) AS g
-            WHERE (SELECT count(*) FROM talents_representative) < %(count)s
-            """,
-            {"communities": communities, "nc": len(communities), "count": REPRESENTATIVES},
-        )
-        cursor.execute("SELECT coalesce(max(id), 0) FROM activities_activity")
-        base = cursor.fetchone()[0]
-        # explicit ids (base + i) let the organizer rows below find each activity's organization again
-        numbered = """
-            WITH organizer AS (
-              SELECT row_number() OVER (ORDER BY id) AS n, id, region_id
-              FROM organizations_organization WHERE status = 'normal'
-            )
-        """
-        cursor.execute("SELECT count(*) FROM organizations_organization WHERE status = 'normal'")
-        organizers = cursor.fetchone()[0]
-        cursor.execute(
-            numbered
-            + """
-            INSERT INTO activities_activity
-              (id, created_at, updated_at, version, title, kind, party_day_kind, status, start_at, end_at, place,
-               description, headcount, service_hours, beneficiaries, donation_amount, goods_value, region_id,
-               team_id, venue_id)
-            SELECT %(base)s + i, now(), now(), 1,
-                   (ARRAY['核酸检测点秩序维护','关爱独居长者上门探访','四点半课堂','社区环境清洁行动','普法宣传进社区',
-                          '义诊进社区','垃圾分类宣传督导','困难家庭走访慰问'])[1 + i %% 8] || i,
-                   kind, CASE WHEN kind = 'party_day' THEN 'council' ELSE '' END,
-                   CASE WHEN i %% 25 = 0 THEN 'cancelled' WHEN starts > now() THEN 'planned' ELSE 'held' END,
-                   starts, starts + ((2 + i %% 6) || ' hours')::interval, '党群服务中心', '',
-                   10 + i %% 190, (10 + i %% 190) * 3, (10 + i %% 190) * 5,
-                   CASE WHEN i %% 3 = 0 THEN (i %% 500) * 100 ELSE 0 END,
-                   CASE WHEN i %% 7 = 0 THEN (i %% 300) * 100 ELSE 0 END,
-                   o.region_id, NULL, NULL
-            FROM generate_series(1, %(count)s::bigint) AS i
-            CROSS JOIN LATERAL (
-              SELECT (ARRAY['volunteer','volunteer','volunteer','volunteer','party_day','lecture','research_day',
-                            'base_service','training','briefing'])[1 + i %% 10] AS kind,
-                     (%(first)s::date + ((i * 7919) %% %(days)s)::int)::timestamp AT TIME ZONE 'Asia/Shanghai'
-                       + ((8 + i %% 10) || ' hours')::interval AS starts
-            ) AS generated
-            JOIN organizer o ON o.n = 1 + (i * 13) %% %(organizers)s
-            """,
-            {
-                "base": base,
-                "count": rows - have,
-                "first": FIRST_DAY,
-                "days": DAYS,
-                "organizers": organizers,
-            },
-        )
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('activities_activity', 'id'), max(id)) FROM activities_activity"
-        )
-        cursor.execute(
-            numbered
-            + """
-            INSERT INTO activities_activity_organizations (activity_id, organization_id)
-            SELECT a.id, o.id FROM activities_activity a
-              JOIN organizer o ON o.n = 1 + ((a.id - %(base)s) * 13) %% %(no)s
-            WHERE a.id > %(base)s
-            UNION ALL  -- every third has a partner from the same street
-            SELECT a.id, p.id FROM activities_activity a
-              JOIN organizer o ON o.n = 1 + ((a.id - %(base)s) * 13) %% %(no)s
-              JOIN registry_region r ON r.id = o.region_id
-              JOIN LATERAL (
-                SELECT x.id FROM organizations_organization x WHERE x.region_id = r.id AND x.id <> o.id
-                ORDER BY x.id OFFSET (a.id %% 5) LIMIT 1
-              ) p ON true
-            WHERE a.id > %(base)s AND a.id %% 3 = 0
-            ON CONFLICT DO NOTHING
-            """,
-            {"base": base, "no": organizers},
-        )
-        cursor.execute(
-            """
-            INSERT INTO activities_activity_covered_regions (activity_id, region_id)
-            SELECT a.id, a.region_id FROM activities_activity a WHERE a.id > %s
-            """,
-            [base],
-        )
-        cursor.execute(
-            """
-            INSERT INTO activities_activity_themes (activity_id, activitytheme_id)
-            SELECT a.id, (SELECT array_agg(id ORDER BY id) FROM activities_activitytheme)[1 + a.id %% 5]
-            FROM activities_activity a WHERE a.id > %s AND a.id %% 2 = 0
-            """,
-            [base],
-        )
-        cursor.execute(
-            """
-            WITH people AS (SELECT array_agg(id ORDER BY id) AS ids FROM talents_representative)
-            INSERT INTO activities_participation
-              (created_at, updated_at, version, name, role, hours, remarks, activity_id, representative_id)
-            SELECT now(), now(), 1, '', 'volunteer', 2, '', a.id,
-                   people.ids[1 + a.id %% array_length(people.ids, 1)]
-            FROM activities_activity a, people
-            WHERE a.id > %s AND a.id %% 100 = 1 AND a.status = 'held'
-            """,
-            [base],
-        )
-        cursor.execute(
-            "UPDATE activities_participation p SET name = r.name FROM talents_representative r "
-            "WHERE r.id = p.representative_id AND p.name = ''"
-        )
-        cursor.execute("SET session_replication_role = origin")
-        cursor.execute("ANALYZE")
-    print(f"生成 {rows - have:,} 条活动及其组织单位、服务区域、主题、参与人员：{time.perf_counter() - started:.1f} 秒")
+    call_command(
+        "generate_data",
+        database=DATABASE,
+        organizations=ORGANIZATIONS,
+        representatives=REPRESENTATIVES,
+        activities=rows,
+    )
 
 
 def timed(client, path, params=None, repeat=3):
@@ -272,7 +142,7 @@ def main():
     group.add_argument("--rows", type=int, help="在独立的基准库中生成这么多条活动后测量")
     parser.add_argument("--explain", action="store_true", help="打印街道用户列表查询的执行计划（EXPLAIN ANALYZE）")
     args = parser.parse_args()
-    setup(None if args.demo else DATABASE)
+    setup()
     if args.rows:
         generate(args.rows)
 
@@ -327,7 +197,7 @@ def main():
         seconds, size, response, sql = timed(admin, "/admin/activities/activity/")
         results.append(("基线", "Django admin 列表", seconds, f"{response.context['cl'].result_count:,} 条；{sql}"))
         if response.context["cl"].result_count > 999 * response.context["cl"].list_per_page:
-            seconds, size, _, sql = timed(admin, "/admin/activities/activity/", {"p": 999})  # ?p= counts from 0
+            seconds, size, _, sql = timed(admin, "/admin/activities/activity/", {"p": 1000})
             results.append(("基线", "admin 第1000页", seconds, f"{size / 1024:.0f} KB；{sql}"))
         month_rows = "FROM activities_activity WHERE start_at >= %(start)s AND start_at < %(end)s"
         seconds, (count,) = timed_call(lambda: raw_month(f"SELECT count(*) {month_rows}"))

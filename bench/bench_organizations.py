@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_organizations.py --demo          # on the demo data of the local database
     .venv/bin/python bench/bench_organizations.py --rows 1000000  # on a generated database (tongxinku_bench)
 
-The generated database is separate from the demo one; generation inserts with SQL (history triggers
-off during the load) and takes a few minutes for a million organizations. Each timing is the median
+The generated database is separate from the demo one: ``manage.py generate_data`` fills it (set-based
+SQL, history triggers off during the load; a few minutes for a million organizations). Each timing is the median
 of three requests through Django's test client (the full stack: middleware, scoping, templates).
 """
 
@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def setup(database: str | None):
-    if database:
-        os.environ["EMBEDDED_DB_NAME"] = database
+DATABASE = "tongxinku_bench"
+
+
+def setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "false"
     import django
@@ -30,118 +31,10 @@ def setup(database: str | None):
 
 
 def generate(rows: int) -> None:
+    """The generated database (manage.py generate_data: resumable, only tops up what is missing)."""
     from django.core.management import call_command
-    from django.db import connection
 
-    from organizations.demo import INDUSTRIES
-    from organizations.models import Industry, Organization
-    from registry.demo import build_accounts, build_regions
-
-    call_command("migrate", verbosity=0)
-    build_regions()
-    build_accounts()
-    for order, name in enumerate(INDUSTRIES, start=1):
-        Industry.objects.get_or_create(name=name, defaults={"sort_order": order})
-    have = Organization.objects.count()
-    if have >= rows:
-        print(f"已有 {have:,} 家社会组织，跳过生成")
-        return
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")  # no history triggers during the bulk load
-        cursor.execute("SELECT array_agg(id ORDER BY id) FROM registry_region WHERE level = 'community'")
-        communities = cursor.fetchone()[0]
-        cursor.execute("SELECT array_agg(id ORDER BY id) FROM organizations_industry")
-        industries = cursor.fetchone()[0]
-        cursor.execute(
-            """
-            INSERT INTO organizations_organization
-              (created_at, updated_at, version, name, name_initials, credit_code, kind, registration_authority,
-               registration_date, supervising_unit, status, region_id, address, legal_representative, contact_phone,
-               industry_id, is_hub, is_flagship, on_abnormal_list, rating, rating_year, honour_level, honour_year,
-               venture_list, remarks)
-            SELECT now() - (i || ' minutes')::interval, now() - (i || ' minutes')::interval, 1,
-                   '深圳市龙华区' || (ARRAY['春晖','同心','启航','阳光','和谐','明德','善行','星火'])[1 + i %% 8]
-                     || (ARRAY['社会工作服务中心','志愿者协会','长者服务中心','公益基金会','文化促进会'])
-                        [1 + i %% 5] || i,
-                   'szslhq' || (ARRAY['ch','tx','qh','yg','hx','md','sx','xh'])[1 + i %% 8]
-                     || (ARRAY['shgzfwzx','zyzxh','zzfwzx','gyjjh','whcjh'])[1 + i %% 5] || i,
-                   '52440309MA' || lpad(i::text, 8, '0'),
-                   (ARRAY['social_group','service_institution','foundation'])[1 + i %% 3], '深圳市龙华区民政局',
-                   date '2010-01-01' + (i %% 5000), '', CASE WHEN i %% 50 = 0 THEN 'deregistered' ELSE 'normal' END,
-                   (%(communities)s::bigint[])[1 + i %% %(nc)s], '深圳市龙华区人民路' || (i %% 300) || '号', '张三',
-                   '138' || lpad((i %% 100000000)::text, 8, '0'), (%(industries)s::bigint[])[1 + i %% %(ni)s],
-                   false, false, false, '', NULL, '', NULL, '', ''
-            FROM generate_series(%(start)s, %(stop)s) AS i
-            """,
-            {
-                "communities": communities,
-                "nc": len(communities),
-                "industries": industries,
-                "ni": len(industries),
-                "start": have + 1,
-                "stop": rows,
-            },
-        )
-        cursor.execute(
-            """
-            INSERT INTO organizations_annualsurvey
-              (created_at, updated_at, version, organization_id, year, staff_count, party_member_count,
-               probationary_member_count, mobile_party_member_count)
-            SELECT now(), now(), 1, o.id, 2025, 1 + o.id % 60, o.id % 7, 0,
-                   CASE WHEN o.id % 5 = 0 AND o.id % 7 > 0 THEN 1 ELSE 0 END
-            FROM organizations_organization o
-            WHERE NOT EXISTS (SELECT 1 FROM organizations_annualsurvey s WHERE s.organization_id = o.id)
-            """
-        )
-        cursor.execute("SELECT id FROM registry_region WHERE level = 'district' LIMIT 1")
-        district = cursor.fetchone()[0]
-        cursor.execute(
-            """
-            INSERT INTO organizations_partyorganization
-              (created_at, updated_at, version, name, kind, tier, parent_id, region_id, industry_id, secretary,
-               member_count, founded_date, remarks)
-            SELECT now(), now(), 1, '中共基层支部' || g, 'branch', 'grassroots', NULL, %s, NULL, '', 3, NULL, ''
-            FROM generate_series(1, 5000) AS g
-            ON CONFLICT DO NOTHING
-            """,
-            [district],
-        )
-        cursor.execute(
-            """
-            INSERT INTO organizations_partycoverage (party_organization_id, organization_id)
-            SELECT (SELECT min(id) FROM organizations_partyorganization) + o.id % 5000, o.id
-            FROM organizations_organization o WHERE o.id % 3 = 0
-            ON CONFLICT DO NOTHING
-            """
-        )
-        cursor.execute(
-            """
-            INSERT INTO organizations_liaison
-              (created_at, updated_at, version, name, name_initials, gender, mobile, work_unit, post, is_party_member,
-               region_id, remarks)
-            SELECT now(), now(), 1, '指导员' || g, 'zdy' || g, '', '', '', '', true, %s, ''
-            FROM generate_series(1, 20000) AS g
-            """,
-            [district],
-        )
-        cursor.execute(
-            """
-            INSERT INTO organizations_assignment
-              (created_at, updated_at, version, liaison_id, organization_id, role, start_date, end_date, remarks)
-            SELECT now(), now(), 1, (SELECT min(id) FROM organizations_liaison) + o.id % 20000, o.id,
-                   CASE WHEN o.id % 4 = 1 THEN 'instructor' ELSE 'party_liaison' END, date '2024-01-01', NULL, ''
-            FROM organizations_organization o WHERE o.id % 2 = 1
-            """
-        )
-        cursor.execute("SET session_replication_role = origin")
-    print(f"生成 {rows - have:,} 家社会组织及其调查、覆盖、任职：{time.perf_counter() - started:.1f} 秒")
-    # the load ran with the triggers off: compute the stored coverage of every organization once
-    started = time.perf_counter()
-    call_command("refresh_coverage", "--all")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"覆盖数据全量计算：{time.perf_counter() - started:.1f} 秒")
+    call_command("generate_data", database=DATABASE, organizations=rows, representatives=0, activities=0)
 
 
 def timed(client, path, params=None, repeat=3):
@@ -164,7 +57,7 @@ def main():
     group.add_argument("--demo", action="store_true", help="测量本地演示数据")
     group.add_argument("--rows", type=int, help="在独立的基准库中生成这么多家社会组织后测量")
     args = parser.parse_args()
-    setup(None if args.demo else "tongxinku_bench")
+    setup()
     if args.rows:
         generate(args.rows)
 

@@ -65,15 +65,6 @@ def check_survey(*, user, data, instance):
         raise ValidationError({"mobile_party_member_count": "流动党员数不能多于正式党员数。"})
 
 
-def refresh_derived(ids) -> None:
-    """After an import's bulk writes: the precomputed coverage rows of the organizations written, in one call."""
-    from . import coverage
-
-    refresh = getattr(coverage, "refresh_coverage", None)  # the precomputed table, where it exists
-    if refresh is not None and ids:
-        refresh(ids)
-
-
 SURVEY = Related(
     model=AnnualSurvey,
     link="organization",
@@ -167,7 +158,6 @@ ORGANIZATION_SPEC = register(
         update=services.organization_update,
         check=check_organization,
         describe=describe_organization,
-        after_commit=refresh_derived,
         bulk=True,  # the services are scoped_create/scoped_update: the bulk commit keeps what they check
     )
 )

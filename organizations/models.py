@@ -252,6 +252,13 @@ class PartyOrganization(TimeStampedModel):
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
         ordering = ["tier", "name"]
+        indexes = [
+            # the list's default order (tier, name, pk) and its name search at a city's 100,000+ branches
+            models.Index(fields=["tier", "name", "id"], name="partyorg_tier_name_idx"),
+            models.Index(fields=["kind", "tier", "name", "id"], name="partyorg_kind_tier_name_idx"),
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="partyorg_name_trgm_idx"),
+            GinIndex(fields=["secretary"], opclasses=["gin_trgm_ops"], name="partyorg_secretary_trgm_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"],
@@ -347,6 +354,14 @@ class Liaison(TimeStampedModel):
         verbose_name = "联络员"
         verbose_name_plural = "联络员"
         ordering = ["name", "pk"]
+        # the list's default order (name, then pk): a page read at half a million liaisons, not a sort;
+        # ?q= searches name, work unit and initials (trigram indexes serve LIKE '%…%' and the regex)
+        indexes = [
+            models.Index(fields=["name", "id"], name="liaison_name_idx"),
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="liaison_name_trgm_idx"),
+            GinIndex(fields=["name_initials"], opclasses=["gin_trgm_ops"], name="liaison_initials_trgm_idx"),
+            GinIndex(fields=["work_unit"], opclasses=["gin_trgm_ops"], name="liaison_unit_trgm_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["mobile"],

@@ -1,10 +1,11 @@
 """Reads of the organizations app; each starts from restrict(user): the view permission and the region scope."""
 
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 
 from registry.models import Region
 from registry.permissions import is_unrestricted
 from registry.scoping import get_visible_or_404
+from registry.selectors import count_of
 
 from . import coverage, coverage_state
 from .choices import LiaisonRole, PartyOrgTier
@@ -39,7 +40,10 @@ def party_organization_list(*, user):
     return (
         PartyOrganization.objects.restrict(user)
         .select_related("region__parent", "parent", "industry")
-        .annotate(covered_count=Count("coverages", distinct=True), children_count=Count("children", distinct=True))
+        .annotate(
+            covered_count=count_of(PartyCoverage.objects.filter(party_organization=OuterRef("pk"))),
+            children_count=count_of(PartyOrganization.objects.filter(parent=OuterRef("pk"))),
+        )
     )
 
 
@@ -59,11 +63,10 @@ def party_organization_tree(*, user) -> list[dict]:
 
 
 def liaison_list(*, user):
-    active = Assignment.objects.active()
     return (
         Liaison.objects.restrict(user)
         .select_related("region__parent")
-        .annotate(active_count=Count("assignments", filter=Q(assignments__in=active), distinct=True))
+        .annotate(active_count=count_of(Assignment.objects.active().filter(liaison=OuterRef("pk"))))
     )
 
 

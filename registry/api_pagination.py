@@ -3,7 +3,7 @@
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
-from registry.pagination import COUNT_CAP
+from registry.pagination import COUNT_CAP, page_rows
 
 
 class CappedPagination(pagination.LimitOffsetPagination):
@@ -42,6 +42,30 @@ class CappedPagination(pagination.LimitOffsetPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """DRF's, but past a capped count the rows are still there, and the page's keys come first."""
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        self.has_next = False
+        if self.count == 0 or (self.offset > self.count and not self.count_capped):
+            return []
+        rows = page_rows(queryset, self.offset, self.limit + 1)  # one more: is there a next page past the cap?
+        self.has_next = len(rows) > self.limit
+        return rows[: self.limit]
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        url = pagination.replace_query_param(url, self.limit_query_param, self.limit)
+        return pagination.replace_query_param(url, self.offset_query_param, self.offset + self.limit)
 
     def get_count(self, queryset):
         count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()

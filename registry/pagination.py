@@ -52,10 +52,30 @@ def page_number(page_param) -> int:
     return min(max(1, number), MAX_PAGE)
 
 
+def page_rows(queryset, offset: int, limit: int) -> list:
+    """``queryset[offset : offset + limit]``, with the per-row work done for those rows only.
+
+    A list's rows carry annotations (coverage flags, latest survey counts, related counts); PostgreSQL
+    computes a row's select list before OFFSET discards it, so page 20 would pay for
+    1,000 rows. The page's keys come first — ordered and limited over the sort's index, computing only
+    what the ordering needs — and then the full rows of just those keys, put back in that order.
+    """
+    ordering = {str(field).lstrip("-") for field in queryset.query.order_by}
+    per_row = [name for name in queryset.query.annotation_select if name not in ordering]
+    grouped = queryset.query.group_by is not None  # aggregates: the keys alone cannot be ordered by them
+    if queryset.query.distinct or queryset.query.combinator or grouped or not per_row:
+        return list(queryset[offset : offset + limit])  # nothing per row beyond what the order needs
+    keys = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    if not keys:
+        return []
+    by_key = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+    return [by_key[key] for key in keys if key in by_key]
+
+
 def paginate(queryset, page_param, per_page: int) -> Page:
     number = page_number(page_param)
     offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
+    rows = page_rows(queryset, offset, per_page + 1)
     has_next = len(rows) > per_page
     rows = rows[:per_page]
     # COUNT over at most COUNT_CAP + 1 rows: an exact total for everyday lists, a bounded cost on huge ones

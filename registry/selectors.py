@@ -11,3 +11,16 @@ def region_get(*, user, pk):
     from registry.scoping import get_visible_or_404
 
     return get_visible_or_404(Region, user, pk=pk)
+
+
+def count_of(queryset):
+    """The number of rows of ``queryset`` (correlated with OuterRef) as a per-row annotation, 0 when none.
+
+    Unlike ``Count(relation)``, which groups the whole table before a page is cut from it, the subquery
+    runs for the rows a page shows only (registry.pagination fetches the page's keys first).
+    """
+    from django.db.models import Func, IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    counted = queryset.order_by().annotate(_n=Func("pk", function="COUNT")).values("_n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

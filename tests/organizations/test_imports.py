@@ -415,22 +415,6 @@ def test_a_bulk_import_keeps_the_history_linked_to_it_and_fills_the_pinyin_initi
     assert set(event.pgh_diff) == {"staff_count", "updated_at", "version"}
 
 
-def test_the_commit_refreshes_the_coverage_of_the_organizations_it_wrote_in_one_call(
-    client_a, tree, industries, monkeypatch
-):
-    from organizations import coverage
-
-    calls = []
-    monkeypatch.setattr(coverage, "refresh_coverage", lambda ids: calls.append(sorted(ids)), raising=False)
-    stored = OrganizationFactory(credit_code=code(1), region=tree["community_a1"])
-    unchanged = OrganizationFactory(credit_code=code(3), region=tree["community_a1"])
-    record = upload(client_a, ORGANIZATION, xlsx(ORGANIZATION, [organization_row(n) for n in (1, 2)]))
-    assert commit(client_a, record).status == ImportStatus.DONE
-    created = Organization.objects.get(credit_code=code(2))
-    assert calls == [sorted([stored.pk, created.pk])]
-    assert unchanged.pk not in calls[0]
-
-
 def test_the_commit_costs_the_same_queries_for_20_and_200_rows(client_a, tree, industries, settings):
     settings.IMPORT_INLINE_MAX_ROWS = 1000
 
