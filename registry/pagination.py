@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models.expressions import Col
+
 COUNT_CAP = 10_000
 # far past any real list, and its OFFSET still fits PostgreSQL's bigint (a page of 10**20 overflowed it)
 MAX_PAGE = 1_000_000_000
@@ -61,7 +63,12 @@ def page_rows(queryset, offset: int, limit: int) -> list:
     what the ordering needs — and then the full rows of just those keys, put back in that order.
     """
     ordering = {str(field).lstrip("-") for field in queryset.query.order_by}
-    per_row = [name for name in queryset.query.annotation_select if name not in ordering]
+    # a joined column (the stored coverage flags) costs nothing per row; subqueries and expressions do
+    per_row = [
+        name
+        for name, expression in queryset.query.annotation_select.items()
+        if name not in ordering and not isinstance(expression, Col)
+    ]
     grouped = queryset.query.group_by is not None  # aggregates: the keys alone cannot be ordered by them
     if queryset.query.distinct or queryset.query.combinator or grouped or not per_row:
         return list(queryset[offset : offset + limit])  # nothing per row beyond what the order needs
