@@ -105,10 +105,14 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def _write_rows(worksheet, rows, first_row: int, number_formats: list, formats: _Formats, tick: Callable) -> int:
-    """Write every row from ``first_row`` on; return how many. The per-cell work is one type test and one call."""
-    write_string = worksheet.write_string
-    write_number = worksheet.write_number
-    write_datetime = worksheet.write_datetime
+    """Write every row from ``first_row`` on; return how many. The per-cell work is one type test and one call.
+
+    The undecorated _write_* methods (xlsxwriter pinned in pyproject.toml) skip the A1-notation argument check
+    of the public ones: the coordinates here are always numbers.
+    """
+    write_string = worksheet._write_string
+    write_number = worksheet._write_number
+    write_datetime = worksheet._write_datetime
     date_format, datetime_format = formats.date, formats.datetime
     illegal = ILLEGAL_CHARACTERS_RE.sub
     prefixes = FORMULA_PREFIXES

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from registry import conflicts
 from registry.conflicts import VERSION_FIELD, EditConflict
-from registry.exporters import TableExporter, register
+from registry.exporters import TableExporter, model_rows, register
 from registry.exporting import ITERATOR_CHUNK, exporter_response
 from registry.history import history_for
 from registry.navigation import detail_sections_for
@@ -242,7 +242,7 @@ class ListExporter(TableExporter):
         return self.queryset.order_by().values("pk")[: cap + 1].count()
 
     def sheets(self):
-        self.objects = self.queryset.iterator(chunk_size=ITERATOR_CHUNK)
+        self.objects = model_rows(self.queryset, chunk_size=ITERATOR_CHUNK)
         yield from super().sheets()
 
 
