@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Model, prefetch_related_objects
 from django.db.models.base import ModelState
 from django.db.models.query import ModelIterable
 
@@ -245,11 +245,13 @@ def model_rows(queryset, *, chunk_size: int) -> Iterator:
     database = queryset.db
     new = model.__new__
     rows = queryset.values_list(*names).iterator(chunk_size=chunk_size)
+    prefetch = queryset._prefetch_related_lookups
     for chunk in itertools.batched(rows, chunk_size, strict=False):
         for _name, position, loader, cache in related:
             missing = {row[position] for row in chunk} - cache.keys() - {None}
             if missing:
                 cache.update(loader.in_bulk(missing))
+        objects = []
         for row in chunk:
             obj = new(model)
             obj.__dict__.update(zip(names, row, strict=True))
@@ -261,7 +263,10 @@ def model_rows(queryset, *, chunk_size: int) -> Iterator:
                 for name, position, _loader, cache in related:
                     key = row[position]
                     cached[name] = None if key is None else cache[key]
-            yield obj
+            objects.append(obj)
+        if prefetch:  # as QuerySet.iterator(chunk_size) does: the chunk's prefetches in one query each
+            prefetch_related_objects(objects, *prefetch)
+        yield from objects
 
 
 class TableExporter(Exporter):
