@@ -107,11 +107,12 @@ def export_run(*, job: ExportJob) -> None:
         _fail(job, UNKNOWN_MESSAGE)
         return
     try:
-        with export_reads(), tempfile.TemporaryFile(suffix=".xlsx") as spool:
-            exporter = exporter_class(user=user, options=job.options)
-            total = exporter.estimate_rows(cap=settings.EXPORT_MAX_COUNT) or None
-            _update(job, progress_total=total)
-            outcome = write_xlsx(exporter, spool, progress=_Progress(job))
+        with tempfile.TemporaryFile(suffix=".xlsx") as spool:
+            with export_reads():
+                exporter = exporter_class(user=user, options=job.options)
+                total = exporter.estimate_rows(cap=settings.EXPORT_MAX_COUNT) or None
+                _update(job, progress_total=total)
+                outcome = write_xlsx(exporter, spool, progress=_Progress(job))
             size = _store(job, spool)
     except PermissionDenied as refusal:  # the list is gone or the right to export it was withdrawn
         _fail(job, f"未导出：{refusal}")
