@@ -5,23 +5,21 @@ count links to that list, so a number in a briefing can always be opened, checke
 """
 
 import datetime
-import tempfile
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.choices import AccessAction, RegionLevel
-from registry.exporting import filters_note, write_workbook
+from registry.choices import RegionLevel
+from registry.exporters import TableExporter
+from registry.exporting import exporter_response
 from registry.navigation import MenuItem, register_menu
 from registry.permissions import may_export
-from registry.personal import record_clear_values
 from registry.tables import Column, Table
 
 from . import selectors
@@ -268,7 +266,7 @@ def figures_view(request):
 
 
 def figures_workbook_view(request):
-    """The 12-month table as Excel, written by the one exporter (registry.exporting.write_workbook)."""
+    """The 12-month table as Excel, written by the one writer (registry.exporting)."""
     _require_view(request.user)
     if not may_export(request.user):
         raise PermissionDenied("您没有导出数据的权限。")
@@ -282,21 +280,11 @@ def figures_workbook_view(request):
     filters.pop("月份", None)
     filters["年度"] = str(report["year"])
     rows = [*report["months"], report["year_total"]]
-    spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it)
-    write_workbook(objects=rows, table=MONTHS_TABLE, user=request.user, title=title, filters=filters, target=spool)
     # aggregates hold no personal data; the export is logged all the same, as every export is
-    record_clear_values(
-        request=request,
-        model=Activity,
-        ids=[],
-        fields="",
-        action=AccessAction.EXPORT,
-        target_repr=title,
-        detail={"filters": filters, "rows": len(rows), "note": filters_note(filters)},
+    exporter = TableExporter(
+        user=request.user, objects=rows, table=MONTHS_TABLE, title=title, filters=filters, model=Activity, records=False
     )
-    spool.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(spool, as_attachment=True, filename=f"{title}-{stamp}.xlsx")
+    return exporter_response(request=request, exporter=exporter)
 
 
 def register() -> None:

@@ -279,3 +279,11 @@ LOGGING = {
 IMPORT_MAX_FILE_SIZE = int(os.environ.get("IMPORT_MAX_FILE_SIZE", str(20 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
 IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "300"))
+
+# Excel export (registry.exporting, registry.export_jobs). A list of more than EXPORT_BACKGROUND_ROWS rows
+# (counted no further) is written by the task worker while the page shows progress; its file is kept for
+# its owner EXPORT_KEEP_HOURS hours (manage.py prune_exports deletes expired files). EXPORT_MAX_COUNT caps
+# the worker's count of rows for the progress bar.
+EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "5000"))
+EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
+EXPORT_MAX_COUNT = int(os.environ.get("EXPORT_MAX_COUNT", "10000000"))

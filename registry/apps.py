@@ -15,6 +15,8 @@ class RegistryConfig(AppConfig):
         from registry.roles import sync_roles
 
         dashboard.register()
+        # the list export registers itself as an exporter the task worker can run (registry.exporters.register)
+        import_module("registry.views.generic")
         # the named rules that user.has_perm(...) answers through rules.permissions.ObjectPermissionBackend
         import_module("registry.permissions")
 

@@ -372,3 +372,89 @@ class ImportRecord(models.Model):
     @property
     def valid_count(self) -> int:
         return self.create_count + self.update_count + self.unchanged_count
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+    EXPIRED = "expired", "已过期"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """A job is its owner's alone: anyone else, a superuser included, gets a 404 (the file holds their view)."""
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class ExportJob(models.Model):
+    """An export too large for a request: written by the task worker, kept for its owner for a limited time."""
+
+    ACTIVE_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    user = models.ForeignKey(User, verbose_name="导出人", on_delete=models.CASCADE, related_name="export_jobs")
+    exporter = models.CharField("导出器", max_length=100)
+    title = models.CharField("导出内容", max_length=200)
+    # what the exporter needs to rebuild the rows in the worker (the list and its query string)
+    options = models.JSONField("选项", default=dict, blank=True)
+    description = models.JSONField("筛选条件", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress_done = models.PositiveIntegerField("已写行数", default=0)
+    progress_total = models.PositiveIntegerField("预计行数", null=True, blank=True)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField("文件大小（字节）", default=0)
+    # the access log rows written each time the file leaves the server (at download), not when it is made
+    access_entries = models.JSONField("访问日志内容", default=list, blank=True)
+    message = models.TextField("说明", blank=True)
+    task_id = models.CharField("后台任务", max_length=64, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("保留至", null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="exportjob_user_time_idx"),
+            models.Index(fields=["expires_at"], name="exportjob_expires_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(99, self.progress_done * 100 // self.progress_total)
+
+
+class ExportFileChunk(models.Model):
+    """One piece of a finished export's file, kept in the database every app server and worker shares.
+
+    In pieces so that neither the worker storing it nor the server sending it holds the whole file in memory.
+    """
+
+    job = models.ForeignKey(ExportJob, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField("序号")
+    data = models.BinaryField("内容")
+
+    class Meta:
+        verbose_name = "导出文件片段"
+        verbose_name_plural = "导出文件片段"
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="exportfilechunk_job_index_unique")]
+
+    def __str__(self):
+        return f"{self.job_id}#{self.index}"

@@ -96,21 +96,36 @@ LOGGED_IDS_CAP = 200  # an AccessLog row names at most this many records, and al
 
 
 def record_clear_values(
-    *, request, model, ids, fields: str, action: str = "reveal", target_repr: str = "", detail: dict | None = None
+    *,
+    request,
+    model,
+    ids,
+    fields: str,
+    action: str = "reveal",
+    target_repr: str = "",
+    detail: dict | None = None,
+    count: int | None = None,
+    user=None,
 ):
-    """One AccessLog row for the personal values of many records leaving the server (API, export)."""
+    """One AccessLog row for the personal values of many records leaving the server (API, export).
+
+    ``count``, when given, is the full number of records and ``ids`` already the first LOGGED_IDS_CAP of them
+    (an export keeps no more while it writes).
+    """
     ids = list(ids)
+    count = len(ids) if count is None else count
     return record_access(
         request=request,
+        user=user,
         action=action,
         target_model=model._meta.label,
-        target_repr=target_repr or f"{model._meta.verbose_name} {len(ids)} 条",
+        target_repr=target_repr or f"{model._meta.verbose_name} {count} 条",
         fields=fields,
         detail={
             **(detail or {}),
             "ids": ids[:LOGGED_IDS_CAP],
-            "count": len(ids),
-            "ids_capped": len(ids) > LOGGED_IDS_CAP,
+            "count": count,
+            "ids_capped": count > LOGGED_IDS_CAP,
         },
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.views import access_log, importing, regions, search, shell
+from registry.views import access_log, exports, importing, regions, search, shell
 
 app_name = "registry"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("imports/record/<int:pk>/errors.xlsx", importing.import_error_report_view, name="import_error_report"),
     path("imports/<str:model_key>/", importing.import_upload_view, name="import_upload"),
     path("imports/<str:model_key>/template/", importing.import_template_view, name="import_template"),
+    path("exports/", exports.export_list_view, name="export_list"),
+    path("exports/<int:pk>/", exports.export_job_view, name="export_job"),
+    path("exports/<int:pk>/status/", exports.export_job_status_view, name="export_job_status"),
+    path("exports/<int:pk>/download/", exports.export_download_view, name="export_download"),
     path("access-log/", access_log.AccessLogListView.as_view(), name="accesslog_list"),
     path("access-log/export/", access_log.AccessLogExportView.as_view(), name="accesslog_export"),
 ]

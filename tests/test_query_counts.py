@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, reverse
 
-from registry.models import AccessLog, ImportRecord, Region
+from registry.models import AccessLog, ExportJob, ImportRecord, Region
 from tests.factories import (
     AssignmentFactory,
     ConsultationFactory,
@@ -180,6 +180,10 @@ def _import_record(tree, user):
     )
 
 
+def _export_job(tree, user):
+    return ExportJob.objects.create(user=user, exporter="list", title="社会组织", description={"搜索": "民治"})
+
+
 def _access_log(tree, user):
     return AccessLog.objects.create(
         user=user,
@@ -236,9 +240,17 @@ MAKERS = {
     "activities.VolunteerCertificate": _volunteer_certificate,
 }
 # records owned by an account, not a region: made as the requesting user
-OWNED_MAKERS = {"registry.ImportRecord": _import_record, "registry.AccessLog": _access_log}
+OWNED_MAKERS = {
+    "registry.ImportRecord": _import_record,
+    "registry.AccessLog": _access_log,
+    "registry.ExportJob": _export_job,
+}
 # list pages that are plain functions: the model they list
-FUNCTION_VIEW_MODELS = {"registry:region_list": Region, "registry:import_list": ImportRecord}
+FUNCTION_VIEW_MODELS = {
+    "registry:region_list": Region,
+    "registry:import_list": ImportRecord,
+    "registry:export_list": ExportJob,
+}
 
 
 # ---- the endpoints, from the URL configuration ----

@@ -11,10 +11,8 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections
-from django.db.models import Q
-from django.tasks import TaskResultStatus, task
+from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from registry.choices import AccessAction
 from registry.importing.cells import (
@@ -34,6 +32,7 @@ from registry.importing.workbooks import build_error_report
 from registry.models import ImportRecord, ImportStatus
 from registry.permissions import may_download_import_errors
 from registry.personal import record_access
+from registry.task_queue import mark_task_failed, queue_position
 
 
 def _spec_of(record: ImportRecord) -> ImportSpec:
@@ -173,28 +172,9 @@ DEAD_MESSAGE = (
 )
 
 
-def _task_of(record: ImportRecord) -> DBTaskResult | None:
-    if not record.task_id:
-        return None
-    return DBTaskResult.objects.filter(pk=record.task_id).first()
-
-
 def import_queue_position(*, record: ImportRecord) -> int | None:
     """The job's place in the worker's queue (1: taken next), or None when it is not waiting there."""
-    task = _task_of(record) if record.is_active else None
-    if task is None or task.status != TaskResultStatus.READY:
-        return None
-    ahead = (
-        DBTaskResult.objects.ready()
-        .filter(backend_name=task.backend_name, queue_name=task.queue_name)
-        .filter(
-            Q(priority__gt=task.priority)
-            | Q(priority=task.priority, run_after__lt=task.run_after)
-            | Q(priority=task.priority, run_after=task.run_after, enqueued_at__lt=task.enqueued_at)
-        )
-        .count()
-    )
-    return ahead + 1
+    return queue_position(record.task_id) if record.is_active else None
 
 
 def import_detect_dead(*, record: ImportRecord) -> bool:
@@ -211,10 +191,7 @@ def import_detect_dead(*, record: ImportRecord) -> bool:
         return False
     for name, value in values.items():
         setattr(record, name, value)
-    if record.task_id:
-        DBTaskResult.objects.filter(pk=record.task_id, status=TaskResultStatus.RUNNING).update(
-            status=TaskResultStatus.FAILED, finished_at=now
-        )
+    mark_task_failed(record.task_id, now=now)
     return True
 
 

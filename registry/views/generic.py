@@ -8,18 +8,20 @@ so the permission, scoping, validation and history have one path.
 import copy
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.views.generic import TemplateView
 
 from registry import conflicts
 from registry.conflicts import VERSION_FIELD, EditConflict
 from registry.db import replica_reads
-from registry.exporting import export_response
+from registry.exporters import TableExporter, model_rows, register
+from registry.exporting import ITERATOR_CHUNK, exporter_response
 from registry.history import history_for
 from registry.navigation import detail_sections_for
 from registry.pagination import paginate
@@ -156,7 +158,11 @@ class ObjectListView(ModelPermissionMixin, TemplateView):
 
 
 class ObjectExportView(ObjectListView):
-    """导出Excel of exactly the filtered, scoped, sorted list, with the list's columns."""
+    """导出Excel of exactly the filtered, scoped, sorted list, with the list's columns.
+
+    Up to EXPORT_BACKGROUND_ROWS rows the file is written within the request; a larger list becomes an
+    export job for the task worker (registry.export_jobs) and the answer is its progress page, at once.
+    """
 
     extra_permissions = (EXPORT_PERMISSION,)
 
@@ -167,19 +173,81 @@ class ObjectExportView(ObjectListView):
             messages.error(request, "未导出：筛选条件有误。" + "；".join(filterset.error_messages))
             list_url = self.url_or_none("list")
             return redirect(f"{list_url}?{request.GET.urlencode()}" if list_url else "/")
-        filters = filterset.active_filters if filterset.is_bound else {}
-        title = self.title or str(self.model._meta.verbose_name_plural)
+        exporter = ListExporter.for_view(self, filterset=filterset, queryset=queryset)
+        threshold = settings.EXPORT_BACKGROUND_ROWS
+        if exporter.estimate_rows(cap=threshold) > threshold:
+            from registry.export_jobs import export_start
+
+            job = export_start(user=request.user, exporter=exporter)
+            return redirect("registry:export_job", pk=job.pk)
         # the rows come from the streaming replica when there is one and it holds everything committed
         # until now (registry/db.py); the access log is written to the primary all the same
         with replica_reads():
-            return export_response(
-                request=request,
-                queryset=queryset,
-                table=self.table,
-                title=title,
-                filters=filters,
-                model_label=self.model._meta.label,
-            )
+            return exporter_response(request=request, exporter=exporter)
+
+    def export_title(self) -> str:
+        return self.title or str(self.model._meta.verbose_name_plural)
+
+
+@register
+class ListExporter(TableExporter):
+    """The export of any list page (an ObjectExportView): its filters, scope, order and export columns.
+
+    Options are the export URL's name and query string, so the task worker rebuilds exactly the rows the
+    request would have written, for the same user, through the same view.
+    """
+
+    identifier = "list"
+    name = "名录导出"
+
+    def __init__(self, *, user, options: dict | None = None, view=None, filterset=None, queryset=None):
+        super().__init__(user=user)
+        self.options = options or {}
+        if view is None:
+            view, filterset, queryset = self._rebuild_view()
+        self.view = view
+        self.queryset = queryset
+        self.table = view.table
+        self.model = view.model
+        self._title = view.export_title()
+        self.filters = filterset.active_filters if filterset.is_bound else {}
+
+    @classmethod
+    def for_view(cls, view, *, filterset, queryset) -> "ListExporter":
+        request = view.request
+        options = {"view": request.resolver_match.view_name, "query": request.GET.urlencode()}
+        return cls(user=request.user, options=options, view=view, filterset=filterset, queryset=queryset)
+
+    def _rebuild_view(self):
+        """The export view of ``options`` set up for this user, as in the request that started the export."""
+        try:
+            match = resolve(reverse(self.options["view"]))
+        except (KeyError, NoReverseMatch, Resolver404) as error:
+            raise PermissionDenied("这个名录已不存在，无法导出。") from error
+        view_class = getattr(match.func, "view_class", None)
+        if view_class is None or not issubclass(view_class, ObjectExportView):
+            raise PermissionDenied("这个地址不是名录导出。")
+        request = HttpRequest()
+        request.method = "GET"
+        request.GET = QueryDict(self.options.get("query", ""))
+        request.user = self.user
+        request.resolver_match = match
+        view = view_class(**match.func.view_initkwargs)
+        view.setup(request, *match.args, **match.kwargs)
+        # the permissions the request checked, checked again now (they may have been withdrawn meanwhile)
+        opts = view.model._meta
+        if not self.user.has_perms([f"{opts.app_label}.{view.action}_{opts.model_name}", *view.extra_permissions]):
+            raise PermissionDenied(f"您已没有导出“{opts.verbose_name}”的权限。")
+        filterset, queryset, _ = view.filtered_queryset()
+        return view, filterset, queryset
+
+    def estimate_rows(self, *, cap: int) -> int:
+        # the ids of at most cap + 1 rows, counted: bounded however large the table is
+        return self.queryset.order_by().values("pk")[: cap + 1].count()
+
+    def sheets(self):
+        self.objects = model_rows(self.queryset, chunk_size=ITERATOR_CHUNK)
+        yield from super().sheets()
 
 
 class ObjectDetailView(ModelPermissionMixin, TemplateView):
