@@ -1,0 +1,134 @@
+"""The 工作台's trends (the last 12 months) and the 统计报表 menu entry, from the same selectors as the workbook."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from activities.choices import ActivityKind
+from activities.selectors import activity_figures_by_month
+from organizations.selectors import (
+    COVERAGE_TREND_NOTE,
+    coverage_rates_by_month,
+    month_ends,
+    registrations_by_month,
+    scope_root,
+)
+from registry.charts import bar_chart, line_chart
+from registry.navigation import MenuItem, register_dashboard_panel, register_menu
+from registry.permissions import EXPORT_PERMISSION
+from talents.selectors import POOL_TREND_NOTE, pool_size_by_month
+
+TREND_MONTHS = 12
+
+
+def last_months(count: int = TREND_MONTHS, today=None) -> list[tuple[int, int]]:
+    """(year, month) of the last ``count`` months, the current one last (its figures are as of today)."""
+    today = today or timezone.localdate()
+    months, year, month = [], today.year, today.month
+    for _ in range(count):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def _region(user):
+    """The whole scope of a restricted user; everything (None) for an unrestricted one."""
+    root = scope_root(user=user)
+    return root if root is not None and root.parent_id is not None else None
+
+
+def _labels(months) -> list[str]:
+    return [f"{year % 100:02d}年{month}月" for year, month in months]
+
+
+def coverage_trend_panel(user) -> dict | None:
+    if not user.has_perm("organizations.view_organization"):
+        return None
+    months = last_months()
+    rows = coverage_rates_by_month(user=user, region=_region(user), months=months)
+    for row, label in zip(rows, _labels(months), strict=True):
+        row["label"] = label
+    return {
+        "key": "coverage_trend",
+        "group": "trends",
+        "title": "两个覆盖率（各月末）",
+        "link": reverse("organizations:coverage"),
+        "link_label": "两个覆盖",
+        "chart_id": "chart-coverage-trend",
+        "chart": {
+            **line_chart(rows, series=(("组织覆盖率", "org_rate"), ("工作覆盖率", "work_rate"))),
+            "percent": True,
+        },
+        "note": COVERAGE_TREND_NOTE,
+    }
+
+
+def registrations_panel(user) -> dict | None:
+    if not user.has_perm("organizations.view_organization"):
+        return None
+    months = last_months()
+    rows = registrations_by_month(user=user, region=_region(user), months=months)
+    for row, label in zip(rows, _labels(months), strict=True):
+        row["label"] = label
+    return {
+        "key": "registrations_trend",
+        "group": "trends",
+        "title": "社会组织登记（每月新登记家数）",
+        "link": reverse("organizations:organization_list"),
+        "link_label": "名录",
+        "chart_id": "chart-registrations-trend",
+        "chart": bar_chart(rows, series=(("新登记", "count"),)),
+        "note": "按登记日期计，含此后注销、撤销的组织。",
+    }
+
+
+def pool_trend_panel(user) -> dict | None:
+    if not user.has_perm("talents.view_representative"):
+        return None
+    months = last_months()
+    sizes = pool_size_by_month(user=user, region=_region(user), month_ends=month_ends(months))
+    rows = [{"label": label, "count": size} for label, size in zip(_labels(months), sizes, strict=True)]
+    return {
+        "key": "pool_trend",
+        "group": "trends",
+        "title": "代表人士在库人数（各月末）",
+        "link": reverse("talents:overview"),
+        "link_label": "入库概况",
+        "chart_id": "chart-pool-trend",
+        "chart": line_chart(rows, series=(("在库人数", "count"),)),
+        "note": POOL_TREND_NOTE,
+    }
+
+
+def activity_trend_panel(user) -> dict | None:
+    if not user.has_perm("activities.view_activity"):
+        return None
+    months = last_months()
+    data = {"kind": ActivityKind.VOLUNTEER.value}
+    by_month = {}
+    for year in sorted({year for year, _ in months}):
+        for month, figures in activity_figures_by_month(user=user, filterset_data=data, year=year):
+            by_month[year, month] = figures
+    rows = [
+        {"label": label, "activities": by_month[key].activities, "headcount": by_month[key].headcount}
+        for key, label in zip(months, _labels(months), strict=True)
+    ]
+    return {
+        "key": "activity_trend",
+        "group": "trends",
+        "title": "志愿服务（每月参与人次）",
+        "link": reverse("activities:figures"),
+        "link_label": "月度统计",
+        "chart_id": "chart-activity-trend",
+        "chart": bar_chart(rows, series=(("参与人次", "headcount"),)),
+        "note": "只计已开展的志愿服务，按上海时间的开始月份；各月场次、人次见“月度统计”。",
+    }
+
+
+def register() -> None:
+    register_menu(
+        "reports", "统计报表", 80, MenuItem("统计报表（导出工作簿）", "reports:statistics", EXPORT_PERMISSION, order=10)
+    )
+    register_dashboard_panel(50, coverage_trend_panel)
+    register_dashboard_panel(51, registrations_panel)
+    register_dashboard_panel(52, pool_trend_panel)
+    register_dashboard_panel(53, activity_trend_panel)
