@@ -15,7 +15,7 @@ from registry.scoping import restrict, scope_region, user_is_unrestricted
 
 from .choices import ActivityKind, ActivityStatus
 from .filters import ActivityFilter
-from .models import Activity, ActivityTheme, Participation
+from .models import Activity, ActivityTheme, Participation, month_bounds
 
 
 def activity_theme_list(*, user):
@@ -304,3 +304,20 @@ def activity_figures_by_kind(*, user, filterset_data) -> list[tuple[str, Activit
         (kind.value, _figures(row, f"{kind.value}_", organizations=organizers.get(kind.value, 0)))
         for kind in ActivityKind
     ]
+
+
+def activity_sums_by_month(*, user, filterset_data, months: list[tuple[int, int]]) -> list[ActivityFigures]:
+    """Count and sums of the held activities of each (year, month), with the same other filters: one query.
+
+    For trends (the 工作台): 社会组织家数 is left at 0 here — a distinct count per month is another query each.
+    """
+    data = {key: value for key, value in (filterset_data or {}).items() if key not in PERIOD_FILTERS}
+    filterset = held_activity_filterset(user=user, filterset_data=data)
+    if not filterset.form.is_valid():
+        return [ActivityFigures() for _ in months]
+    sums = {}
+    for index, (year, month) in enumerate(months):
+        start, end = month_bounds(year, month)
+        sums.update(_sums(f"m{index}_", Q(start_at__gte=start, start_at__lt=end)))
+    row = Activity.objects.filter(pk__in=_held_ids(filterset)).aggregate(**sums)
+    return [_figures(row, f"m{index}_") for index in range(len(months))]

@@ -1,11 +1,10 @@
 """Reads of tracked items and what they hang on, each starting from what the user may view."""
 
-from urllib.parse import urlencode
-
 from django.db.models import Count
 from django.urls import reverse
 
 from registry.scoping import restrict
+from registry.selectors import count_rows
 from talents.models import Representative
 
 from .choices import ItemState
@@ -111,15 +110,7 @@ def item_breakdown(*, user, kind: str, by: str, region=None, date_from=None, dat
         choices = [(c.pk, c.name) for c in OpinionCategory.objects.order_by("sort_order", "name")]
     counts = dict(items.order_by().values_list(by).annotate(n=Count("pk")))
     list_url = reverse(url_name)
-    rows = [
-        {
-            "value": value,
-            "label": label,
-            "count": counts.get(value, 0),
-            "url": f"{list_url}?{urlencode({**base, by: value})}",
-        }
-        for value, label in choices
-    ]
+    rows = count_rows(counts=counts, choices=choices, list_url=list_url, params=base, by=by)
     if by == "category" and counts.get(None):
         rows.append({"value": None, "label": "未分类", "count": counts[None], "url": None})
     return rows

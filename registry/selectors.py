@@ -1,5 +1,7 @@
 """Reads of the registry core; every one starts from visible_to(user)."""
 
+from urllib.parse import urlencode
+
 from registry.models import Region
 
 
@@ -11,3 +13,16 @@ def region_get(*, user, pk):
     from registry.scoping import get_visible_or_404
 
     return get_visible_or_404(Region, user, pk=pk)
+
+
+def count_rows(*, counts: dict, choices, list_url: str, params: dict, by: str) -> list[dict]:
+    """A breakdown's rows in the choices' order: value, label, count, and the list showing them (``?by=value``)."""
+    return [
+        {
+            "value": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "url": f"{list_url}?{urlencode({**params, by: value})}",
+        }
+        for value, label in choices
+    ]

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.choices import ActivityKind
-from activities.selectors import activity_figures_by_month
+from activities.selectors import activity_sums_by_month
 from organizations.selectors import (
     COVERAGE_TREND_NOTE,
     coverage_rates_by_month,
@@ -37,48 +37,52 @@ def _region(user):
 
 
 def _labels(months) -> list[str]:
-    return [f"{year % 100:02d}年{month}月" for year, month in months]
+    """“12月”, the year said where it starts (the first month and each January): “25年12月”, “26年1月”, “2月”…"""
+    return [
+        f"{year % 100:02d}年{month}月" if index == 0 or month == 1 else f"{month}月"
+        for index, (year, month) in enumerate(months)
+    ]
+
+
+def _trend_panel(key: str, title: str, link: str, link_label: str, chart: dict, note: str) -> dict:
+    return {
+        "key": key,
+        "group": "trends",
+        "title": title,
+        "link": reverse(link),
+        "link_label": link_label,
+        "chart_id": f"chart-{key.replace('_', '-')}",
+        "chart": chart,
+        "note": note,
+    }
+
+
+def _labelled(rows: list[dict], months) -> list[dict]:
+    return [{**row, "label": label} for row, label in zip(rows, _labels(months), strict=True)]
 
 
 def coverage_trend_panel(user) -> dict | None:
     if not user.has_perm("organizations.view_organization"):
         return None
     months = last_months()
-    rows = coverage_rates_by_month(user=user, region=_region(user), months=months)
-    for row, label in zip(rows, _labels(months), strict=True):
-        row["label"] = label
-    return {
-        "key": "coverage_trend",
-        "group": "trends",
-        "title": "两个覆盖率（各月末）",
-        "link": reverse("organizations:coverage"),
-        "link_label": "两个覆盖",
-        "chart_id": "chart-coverage-trend",
-        "chart": {
-            **line_chart(rows, series=(("组织覆盖率", "org_rate"), ("工作覆盖率", "work_rate"))),
-            "percent": True,
-        },
-        "note": COVERAGE_TREND_NOTE,
-    }
+    rows = _labelled(coverage_rates_by_month(user=user, region=_region(user), months=months), months)
+    chart = line_chart(rows, series=(("组织覆盖率", "org_rate"), ("工作覆盖率", "work_rate")))
+    chart.update(percent=True, max=100, labels=False)
+    return _trend_panel(
+        "coverage_trend", "两个覆盖率（各月末）", "organizations:coverage", "两个覆盖", chart, COVERAGE_TREND_NOTE
+    )
 
 
 def registrations_panel(user) -> dict | None:
     if not user.has_perm("organizations.view_organization"):
         return None
     months = last_months()
-    rows = registrations_by_month(user=user, region=_region(user), months=months)
-    for row, label in zip(rows, _labels(months), strict=True):
-        row["label"] = label
-    return {
-        "key": "registrations_trend",
-        "group": "trends",
-        "title": "社会组织登记（每月新登记家数）",
-        "link": reverse("organizations:organization_list"),
-        "link_label": "名录",
-        "chart_id": "chart-registrations-trend",
-        "chart": bar_chart(rows, series=(("新登记", "count"),)),
-        "note": "按登记日期计，含此后注销、撤销的组织。",
-    }
+    rows = _labelled(registrations_by_month(user=user, region=_region(user), months=months), months)
+    chart = bar_chart(rows, series=(("新登记", "count"),))
+    note = "按登记日期计，含此后注销、撤销的组织。"
+    return _trend_panel(
+        "registrations_trend", "社会组织登记（每月新登记家数）", "organizations:organization_list", "名录", chart, note
+    )
 
 
 def pool_trend_panel(user) -> dict | None:
@@ -86,42 +90,23 @@ def pool_trend_panel(user) -> dict | None:
         return None
     months = last_months()
     sizes = pool_size_by_month(user=user, region=_region(user), month_ends=month_ends(months))
-    rows = [{"label": label, "count": size} for label, size in zip(_labels(months), sizes, strict=True)]
-    return {
-        "key": "pool_trend",
-        "group": "trends",
-        "title": "代表人士在库人数（各月末）",
-        "link": reverse("talents:overview"),
-        "link_label": "入库概况",
-        "chart_id": "chart-pool-trend",
-        "chart": line_chart(rows, series=(("在库人数", "count"),)),
-        "note": POOL_TREND_NOTE,
-    }
+    chart = line_chart(_labelled([{"count": size} for size in sizes], months), series=(("在库人数", "count"),))
+    chart.update(labels=False)
+    return _trend_panel(
+        "pool_trend", "代表人士在库人数（各月末）", "talents:overview", "入库概况", chart, POOL_TREND_NOTE
+    )
 
 
 def activity_trend_panel(user) -> dict | None:
     if not user.has_perm("activities.view_activity"):
         return None
     months = last_months()
-    data = {"kind": ActivityKind.VOLUNTEER.value}
-    by_month = {}
-    for year in sorted({year for year, _ in months}):
-        for month, figures in activity_figures_by_month(user=user, filterset_data=data, year=year):
-            by_month[year, month] = figures
-    rows = [
-        {"label": label, "activities": by_month[key].activities, "headcount": by_month[key].headcount}
-        for key, label in zip(months, _labels(months), strict=True)
-    ]
-    return {
-        "key": "activity_trend",
-        "group": "trends",
-        "title": "志愿服务（每月参与人次）",
-        "link": reverse("activities:figures"),
-        "link_label": "月度统计",
-        "chart_id": "chart-activity-trend",
-        "chart": bar_chart(rows, series=(("参与人次", "headcount"),)),
-        "note": "只计已开展的志愿服务，按上海时间的开始月份；各月场次、人次见“月度统计”。",
-    }
+    figures = activity_sums_by_month(user=user, filterset_data={"kind": ActivityKind.VOLUNTEER.value}, months=months)
+    chart = bar_chart(
+        _labelled([{"headcount": row.headcount} for row in figures], months), series=(("参与人次", "headcount"),)
+    )
+    note = "只计已开展的志愿服务，按上海时间的开始月份；各月场次、人次见“月度统计”。"
+    return _trend_panel("activity_trend", "志愿服务（每月参与人次）", "activities:figures", "月度统计", chart, note)
 
 
 def register() -> None:

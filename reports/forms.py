@@ -25,7 +25,7 @@ class StatisticsForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[(str(q), f"第{q}季度") for q in range(1, 5)],
+        choices=[("", "—"), *((str(q), f"第{q}季度") for q in range(1, 5))],
     )
     month = forms.CharField(label="月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
     date_from = forms.DateField(label="开始日期", required=False, widget=DateInput)

@@ -6,6 +6,7 @@ with a native chart, and the 工作台 draws from the same selectors — so a nu
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from activities import figures as activity_figures
 from activities.choices import ActivityKind
@@ -177,6 +178,22 @@ def _lists(data: dict) -> dict[str, list[str]]:
     return {key: [value] for key, value in data.items()}
 
 
+def _breakdown_topics(key, noun, labels: dict, breakdown, *, everyone: str, counted: str, pies) -> list[Topic]:
+    """A counts topic per attribute: ``breakdown(by=…)`` rows, the ``status`` one over every record."""
+    return [
+        _counts_topic(
+            f"{key}_by_{by}",
+            f"{noun}（按{label}）",
+            label,
+            breakdown(by=by),
+            section=noun,
+            notes=[everyone if by == "status" else counted, SNAPSHOT_NOTE],
+            kind="pie" if by in pies else "column",
+        )
+        for by, label in labels.items()
+    ]
+
+
 ITEM_TOPICS = [
     ("proposals_by_state", "建言（按状态）", "proposal", "state", "状态"),
     ("opinions_by_category", "社情民意（按类别）", "opinion", "category", "类别"),
@@ -206,35 +223,20 @@ def statistics(*, user, period: Period, region) -> list[Topic]:
                 coverage.coverage_by_industry(user=user, region=root),
             )
         )
-        for by, label in BREAKDOWNS.items():
-            rows = organization_breakdown(user=user, region=root, by=by)
-            note = "全部登记状态。" if by == "status" else "正常登记的社会组织。"
-            topics.append(
-                _counts_topic(
-                    f"organizations_by_{by}",
-                    f"社会组织（按{label}）",
-                    label,
-                    rows,
-                    section="社会组织",
-                    notes=[note, SNAPSHOT_NOTE],
-                    kind="pie" if by in ("kind", "status") else "column",
-                )
+        topics.extend(
+            _breakdown_topics(
+                "organizations", "社会组织", BREAKDOWNS, partial(organization_breakdown, user=user, region=root),
+                everyone="全部登记状态。", counted="正常登记的社会组织。", pies=("kind", "status"),
             )
+        )  # fmt: skip
     if user.has_perm("talents.view_representative"):
-        for by, (label, _) in POOL_BREAKDOWNS.items():
-            rows = pool_breakdown(user=user, region=root, by=by)
-            note = "全部未合并的记录。" if by == "status" else "在库人员（入库及重点联系对象）。"
-            topics.append(
-                _counts_topic(
-                    f"representatives_by_{by}",
-                    f"代表人士（按{label}）",
-                    label,
-                    rows,
-                    section="代表人士",
-                    notes=[note, SNAPSHOT_NOTE],
-                    kind="pie" if by in ("gender", "status") else "column",
-                )
+        labels = {by: label for by, (label, _) in POOL_BREAKDOWNS.items()}
+        topics.extend(
+            _breakdown_topics(
+                "representatives", "代表人士", labels, partial(pool_breakdown, user=user, region=root),
+                everyone="全部未合并的记录。", counted="在库人员（入库及重点联系对象）。", pies=("gender", "status"),
             )
+        )  # fmt: skip
     if user.has_perm("activities.view_activity"):
         topics.extend(_activity_topics(user=user, period=period, region=root))
     for key, title, kind, by, label in ITEM_TOPICS:

@@ -24,6 +24,10 @@ def write_exporter(exporter: Exporter, target) -> int:
     written = 0
     for sheet in exporter.sheets():
         worksheet = workbook.add_worksheet(sheet.title[:31])
+        # printed (and rendered to PDF) as one A4 landscape page wide: the table with its chart beside it
+        worksheet.set_paper(9)
+        worksheet.set_landscape()
+        worksheet.fit_to_pages(1, 0)
         row_index = 0
         for note in sheet.notes:
             worksheet.write_string(row_index, 0, note, bold if row_index == 0 else None)
@@ -46,6 +50,10 @@ def write_exporter(exporter: Exporter, target) -> int:
                     worksheet.write_blank(row_index, column_index, None, cell_format)
                 elif isinstance(value, bool | str):
                     worksheet.write_string(row_index, column_index, str(value), cell_format)
+                    # a wrapped paragraph (the cover's 简报) gets the height of its lines: Excel does not grow rows
+                    lines = -(-_display_width(str(value)) // max(column.width, 1))
+                    if lines > 1:
+                        worksheet.set_row(row_index, 15 * lines)
                 elif isinstance(value, int | float | Decimal):
                     worksheet.write_number(row_index, column_index, float(value), cell_format)
                 elif isinstance(value, datetime.date):
@@ -58,6 +66,11 @@ def write_exporter(exporter: Exporter, target) -> int:
             _chart(workbook, worksheet, sheet, header_row, first, last)
     workbook.close()
     return written
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in Excel's units: a Chinese character two, others one."""
+    return sum(2 if ord(character) > 0x2E80 else 1 for character in text)
 
 
 def _chart(workbook, worksheet, sheet, header_row: int, first: int, last: int) -> None:
@@ -76,7 +89,11 @@ def _chart(workbook, worksheet, sheet, header_row: int, first: int, last: int) -
     chart.set_title({"name": spec.title})
     if spec.kind != "pie":
         axis = {"min": 0, "num_format": "0%", "max": 1} if spec.percent else {"min": 0}
-        (chart.set_x_axis if spec.kind == "bar" else chart.set_y_axis)(axis)
+        if spec.kind == "bar":  # Excel draws a bar chart's first category at the bottom: keep the table's order
+            chart.set_x_axis(axis)
+            chart.set_y_axis({"reverse": True})
+        else:
+            chart.set_y_axis(axis)
         if len(spec.value_columns) == 1:
             chart.set_legend({"none": True})
     height = max(288, 22 * (last - first + 1) + 120) if spec.kind == "bar" else 320

@@ -16,6 +16,7 @@ from registry.choices import RegionLevel
 from registry.models import Region
 from registry.personal import can_reveal_personal, mask_value
 from registry.scoping import get_visible_or_404
+from registry.selectors import count_rows
 from registry.tables import bind_personal
 from registry.validators import MOBILE_RE, normalize_code
 
@@ -437,15 +438,7 @@ def pool_breakdown(*, user, region: Region | None = None, by: str) -> list[dict]
     else:
         counts = dict(people.order_by().values_list(by).annotate(n=Count("pk")))
     list_url = reverse("talents:representative_list")
-    rows = [
-        {
-            "value": value,
-            "label": label,
-            "count": counts.get(value, 0),
-            "url": f"{list_url}?{urlencode({**base, by: value})}",
-        }
-        for value, label in choices
-    ]
+    rows = count_rows(counts=counts, choices=choices, list_url=list_url, params=base, by=by)
     if by == "ethnicity":
         rows = [row for row in rows if row["count"]]
     return rows
