@@ -14,8 +14,9 @@ from organizations.selectors import (
 )
 from registry.charts import bar_chart, line_chart
 from registry.navigation import MenuItem, register_dashboard_panel, register_menu
-from registry.permissions import EXPORT_PERMISSION
 from talents.selectors import POOL_TREND_NOTE, pool_size_by_month
+
+from .permissions import STATISTICS_PERMISSION
 
 TREND_MONTHS = 12
 
@@ -111,7 +112,10 @@ def activity_trend_panel(user) -> dict | None:
 
 def register() -> None:
     register_menu(
-        "reports", "统计报表", 80, MenuItem("统计报表（导出工作簿）", "reports:statistics", EXPORT_PERMISSION, order=10)
+        "reports",
+        "统计报表",
+        80,
+        MenuItem("统计报表（导出工作簿）", "reports:statistics", STATISTICS_PERMISSION, order=10),
     )
     register_dashboard_panel(50, coverage_trend_panel)
     register_dashboard_panel(51, registrations_panel)

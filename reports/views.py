@@ -11,18 +11,18 @@ from django.utils import timezone
 
 from registry.choices import AccessAction
 from registry.models import Region
-from registry.permissions import may_export
 from registry.personal import record_clear_values
 
 from .briefing import briefing
 from .exporters import StatisticsWorkbook, place_name
 from .forms import StatisticsForm
 from .periods import Period
+from .permissions import may_pull_statistics
 from .writer import write_exporter
 
 
 def _require_export(user):
-    if not may_export(user):
+    if not may_pull_statistics(user):
         raise PermissionDenied("您没有导出统计报表的权限。")
 
 

@@ -14,6 +14,7 @@ from talents.selectors import pool_size_by_month
 from tests.factories import (
     ActivityFactory,
     AssignmentFactory,
+    LiaisonFactory,
     OrganizationFactory,
     PartyOrganizationFactory,
     RepresentativeFactory,
@@ -33,6 +34,7 @@ def history(tree):
         OrganizationFactory(region=tree["community_b1"], registration_date=datetime.date(2026, 2, 3))  # street B
         PartyOrganizationFactory(region=tree["street_a"], founded_date=datetime.date(2026, 3, 5), covers=[first])
         AssignmentFactory(
+            liaison=LiaisonFactory(region=tree["street_a"]),
             organization=second,
             role="party_liaison",
             start_date=datetime.date(2026, 4, 1),
