@@ -24,7 +24,13 @@ def month_figures_panel(user) -> dict | None:
         "link": reverse("activities:figures"),
         "link_label": "月度统计",
         "stats": [
-            {"key": "activities", "label": "活动（场）", "value": counted.activities, "url": url},
+            {
+                "key": "activities",
+                "label": "活动（场）",
+                "value": counted.activities,
+                "figure": counted.activities,
+                "url": url,
+            },
             {"key": "organizations", "label": "社会组织（家）", "value": counted.organizations},
             {"key": "headcount", "label": "参与", "value": figures.in_wan(counted.headcount, "人次")},
             {"key": "service_hours", "label": "服务时长", "value": figures.in_wan(counted.service_hours, "小时")},

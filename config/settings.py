@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "talents",
     "activities",
     "proposals",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/talents/", include("talents.api.urls")),
     path("activities/", include("activities.urls")),
     path("proposals/", include("proposals.urls")),
+    path("reports/", include("reports.urls")),
     path("api/v1/activities/", include("activities.api.urls")),
     path("api/v1/proposals/", include("proposals.api.urls")),
     # the description refuses in JSON itself (a client is not sent to the login page); the docs page

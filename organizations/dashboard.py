@@ -25,12 +25,13 @@ def coverage_panel(user) -> dict | None:
         "link": reverse("organizations:coverage"),
         "link_label": "覆盖情况",
         "stats": [
-            {"label": "社会组织（正常登记）", "value": total, "url": f"{org_list}?status=normal"},
+            {"label": "社会组织（正常登记）", "value": total, "figure": total, "url": f"{org_list}?status=normal"},
             {"label": "组织覆盖率", "value": f"{100 * org_covered / total:.1f}%" if total else "—"},
             {"label": "工作覆盖率", "value": f"{100 * work_covered / total:.1f}%" if total else "—"},
             {
                 "label": "党的工作未覆盖",
                 "value": total - work_covered,
+                "figure": total - work_covered,
                 "url": f"{org_list}?status=normal&work_covered=false",
             },
         ],

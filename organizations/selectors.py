@@ -1,6 +1,12 @@
 """Reads of the organizations app; each starts from restrict(user): the view permission and the region scope."""
 
-from django.db.models import OuterRef
+import calendar
+import datetime
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from registry.models import Region
 from registry.permissions import is_unrestricted
@@ -8,11 +14,12 @@ from registry.scoping import get_visible_or_404
 from registry.selectors import count_of
 
 from . import coverage, coverage_state
-from .choices import LiaisonRole, PartyOrgTier
+from .choices import LiaisonRole, OrganizationKind, OrganizationStatus, PartyOrgTier, Rating
 from .coverage import annotate_coverage
 from .models import (
     AnnualSurvey,
     Assignment,
+    Industry,
     Liaison,
     Organization,
     Pairing,
@@ -219,4 +226,115 @@ def organization_timeline(*, user, organization: Organization, limit: int = 200)
             row["record"] = f"党组织覆盖：{parties.get(str(data.get('party_organization_id')), '')}"
         else:
             row["record"] = f"阵地：{data.get('name')}"
+    return rows
+
+
+# ---- 统计: breakdowns and month-by-month trends, for the statistics workbook and the 工作台 ----
+BREAKDOWNS = {"kind": "组织类型", "industry": "行业类别", "rating": "评估等级", "status": "登记状态"}
+
+
+def organization_breakdown(*, user, region: Region | None = None, by: str) -> list[dict]:
+    """Organizations in ``region`` per kind, industry, rating (registered ones, 正常) or status (all): one query.
+
+    Each row carries the 名录 query that lists it (``url``), so a figure can always be opened and exported.
+    """
+    queryset = Organization.objects.restrict(user)
+    if region is not None:
+        queryset = queryset.filter(region__path__startswith=region.path)
+    base = {"region": region.pk} if region is not None else {}
+    if by != "status":
+        queryset = queryset.filter(status=OrganizationStatus.NORMAL)
+        base["status"] = OrganizationStatus.NORMAL.value
+    field = {"industry": "industry"}.get(by, by)
+    counts = dict(queryset.order_by().values_list(field).annotate(n=Count("pk")))
+    if by == "industry":
+        choices = [(industry.pk, industry.name) for industry in Industry.objects.order_by("sort_order", "name")]
+        choices.append((None, "未填行业类别"))
+    else:
+        choices = list({"kind": OrganizationKind, "rating": Rating, "status": OrganizationStatus}[by].choices)
+        if by == "rating":
+            choices.append(("", "未评估"))
+    rows = []
+    for value, label in choices:
+        count = counts.get(value, 0)
+        if value in (None, "") and not count:
+            continue
+        if value is None:
+            params = {**base, "industry_blank": "true"}
+        elif value == "":
+            params = None  # the 名录 has no “未评估” filter: the figure is the total less the rated ones
+        else:
+            params = {**base, by: value}
+        url = f"{reverse('organizations:organization_list')}?{urlencode(params)}" if params else None
+        rows.append({"value": value, "label": label, "count": count, "url": url})
+    return rows
+
+
+def month_ends(months: list[tuple[int, int]]) -> list[datetime.date]:
+    """The last day of each (year, month); today for the current month (its end has not come)."""
+    today = timezone.localdate()
+    return [min(today, datetime.date(year, month, calendar.monthrange(year, month)[1])) for year, month in months]
+
+
+def registrations_by_month(*, user, region: Region | None = None, months: list[tuple[int, int]]) -> list[dict]:
+    """Organizations registered (登记日期) in each month, whatever their status now: one query."""
+    queryset = Organization.objects.restrict(user)
+    if region is not None:
+        queryset = queryset.filter(region__path__startswith=region.path)
+    counts = queryset.aggregate(
+        **{
+            f"m{index}": Count(
+                "pk",
+                filter=Q(registration_date__gte=datetime.date(year, month, 1), registration_date__lte=end),
+            )
+            for index, ((year, month), end) in enumerate(zip(months, month_ends(months), strict=True))
+        }
+    )
+    return [{"label": f"{year}年{month}月", "count": counts[f"m{index}"]} for index, (year, month) in enumerate(months)]
+
+
+COVERAGE_TREND_NOTE = (
+    "各月末覆盖率按记录推算：分母为该月末已登记（登记日期不晚于月末）且现为“正常”的社会组织；"
+    "组织覆盖按覆盖它的党组织的成立日期，工作覆盖另加当时在任的党建指导员、党建联络员、统战联络员、专职党务工作者。"
+    "注销、撤销的日期与党组织覆盖关系的起始日期没有登记，因此过去月份的数字是推算值，本月末与“两个覆盖”页一致的前提是各日期已填。"
+)
+
+
+def coverage_rates_by_month(*, user, region: Region | None = None, months: list[tuple[int, int]]) -> list[dict]:
+    """Organizational and work coverage as of each month end, recomputed from dated records: one query.
+
+    What can be dated is dated (registration, a party organization's founding, an assignment's start and end); what
+    cannot (when an organization was deregistered, when a party organization began to cover it) is read as it is
+    now — COVERAGE_TREND_NOTE says so beside the chart.
+    """
+    queryset = coverage.covered_base(user=user, region=region)
+    aggregates = {}
+    for index, end in enumerate(month_ends(months)):
+        registered = Q(registration_date__lte=end) | Q(registration_date__isnull=True, created_at__date__lte=end)
+        party = Exists(
+            PartyCoverage.objects.filter(organization=OuterRef("pk")).filter(
+                Q(party_organization__founded_date__lte=end)
+                | Q(party_organization__founded_date__isnull=True, party_organization__created_at__date__lte=end)
+            )
+        )
+        liaison = Exists(
+            Assignment.objects.filter(
+                organization=OuterRef("pk"), role__in=coverage.WORK_COVER_ROLES, start_date__lte=end
+            ).filter(Q(end_date__isnull=True) | Q(end_date__gte=end))
+        )
+        aggregates[f"t{index}"] = Count("pk", filter=registered)
+        aggregates[f"o{index}"] = Count("pk", filter=registered & Q(party))
+        aggregates[f"w{index}"] = Count("pk", filter=registered & (Q(party) | Q(liaison)))
+    counts = queryset.aggregate(**aggregates)
+    rows = []
+    for index, (year, month) in enumerate(months):
+        total = counts[f"t{index}"]
+        rows.append(
+            {
+                "label": f"{year}年{month}月",
+                "total": total,
+                "org_rate": round(100 * counts[f"o{index}"] / total, 1) if total else None,
+                "work_rate": round(100 * counts[f"w{index}"] / total, 1) if total else None,
+            }
+        )
     return rows

@@ -3,6 +3,7 @@
 import django_filters
 
 from registry.filters import RegionSubtreeFilter, ScopedFilterSet, YearFilter, YesNoFilter
+from registry.forms import DateInput
 
 from .choices import (
     PROGRESS_STATES,
@@ -79,6 +80,13 @@ class TrackedItemFilter(ScopedFilterSet):
         queryset=Department.objects.order_by("sort_order", "name"), label="主办单位", field_name="lead_department"
     )
     year = YearFilter(field_name="submitted_on", lookup_expr="year", label="年度")
+    # a period of the statistics workbook (a quarter, a month, any dates): its figures link here
+    date_from = django_filters.DateFilter(
+        field_name="submitted_on", lookup_expr="gte", label="提交日期起", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        field_name="submitted_on", lookup_expr="lte", label="提交日期止", widget=DateInput
+    )
     region = RegionSubtreeFilter(label="所属区域")
     reopened = YesNoFilter(label="曾重新办理", method="filter_reopened")
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label="评价")
@@ -95,6 +103,8 @@ class TrackedItemFilter(ScopedFilterSet):
             "due_soon",
             "department",
             "year",
+            "date_from",
+            "date_to",
             "region",
             "reopened",
             "verdict",

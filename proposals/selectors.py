@@ -1,8 +1,13 @@
 """Reads of tracked items and what they hang on, each starting from what the user may view."""
 
+from django.db.models import Count
+from django.urls import reverse
+
 from registry.scoping import restrict
+from registry.selectors import count_rows
 from talents.models import Representative
 
+from .choices import ItemState
 from .models import Consultation, Decision, Department, ItemEvent, Meeting, Opinion, OpinionCategory, Proposal
 
 
@@ -76,3 +81,36 @@ def meeting_decisions(*, user, meeting):
 def meeting_attendees(*, meeting):
     """The units at the meeting: the district's list, open to whoever sees the meeting."""
     return meeting.attendees.order_by("sort_order", "name", "pk")
+
+
+# ---- 统计: items submitted in a period by category or state (the statistics workbook) ----
+ITEM_LISTS = {"proposal": (Proposal, "proposals:proposal_list"), "opinion": (Opinion, "proposals:opinion_list")}
+
+
+def item_breakdown(*, user, kind: str, by: str, region=None, date_from=None, date_to=None) -> list[dict]:
+    """Proposals or opinions submitted from ``date_from`` to ``date_to`` in ``region``, per state or category.
+
+    One query for the counts (and one for the categories). Each row carries the list query that shows its items.
+    """
+    model, url_name = ITEM_LISTS[kind]
+    items = restrict(model.objects.all(), user, "view")
+    base = {}
+    if region is not None:
+        items = items.filter(region__path__startswith=region.path)
+        base["region"] = region.pk
+    if date_from is not None:
+        items = items.filter(submitted_on__gte=date_from)
+        base["date_from"] = date_from.isoformat()
+    if date_to is not None:
+        items = items.filter(submitted_on__lte=date_to)
+        base["date_to"] = date_to.isoformat()
+    if by == "state":
+        choices = list(ItemState.choices)
+    else:
+        choices = [(c.pk, c.name) for c in OpinionCategory.objects.order_by("sort_order", "name")]
+    counts = dict(items.order_by().values_list(by).annotate(n=Count("pk")))
+    list_url = reverse(url_name)
+    rows = count_rows(counts=counts, choices=choices, list_url=list_url, params=base, by=by)
+    if by == "category" and counts.get(None):
+        rows.append({"value": None, "label": "未分类", "count": counts[None], "url": None})
+    return rows

@@ -52,7 +52,7 @@ def _in_order(registry: list) -> list:
 
 # The 工作台 reads top-down as the user works: what to act on, then the figures the department reports (each
 # opening the list it was counted from), then the rest. A panel names its group ("group" in its dict).
-DASHBOARD_GROUPS = (("todo", "待办提醒"), ("figures", "本月要报的数字"), ("more", "更多"))
+DASHBOARD_GROUPS = (("todo", "待办提醒"), ("figures", "本月要报的数字"), ("trends", "近12个月趋势"), ("more", "更多"))
 _GROUP_ORDER = {key: index for index, (key, _) in enumerate(DASHBOARD_GROUPS)}
 
 

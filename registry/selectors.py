@@ -1,5 +1,7 @@
 """Reads of the registry core; every one starts from visible_to(user)."""
 
+from urllib.parse import urlencode
+
 from registry.models import Region
 
 
@@ -24,3 +26,16 @@ def count_of(queryset):
 
     counted = queryset.order_by().annotate(_n=Func("pk", function="COUNT")).values("_n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def count_rows(*, counts: dict, choices, list_url: str, params: dict, by: str) -> list[dict]:
+    """A breakdown's rows in the choices' order: value, label, count, and the list showing them (``?by=value``)."""
+    return [
+        {
+            "value": value,
+            "label": label,
+            "count": counts.get(value, 0),
+            "url": f"{list_url}?{urlencode({**params, by: value})}",
+        }
+        for value, label in choices
+    ]

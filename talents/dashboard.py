@@ -22,9 +22,20 @@ def pool_panel(user) -> dict | None:
         "link": reverse("talents:overview"),
         "link_label": "入库概况",
         "stats": [
-            {"key": "in_pool", "label": "在库人数", "value": in_pool, "url": f"{list_url}?in_pool=true"},
+            {
+                "key": "in_pool",
+                "label": "在库人数",
+                "value": in_pool,
+                "figure": in_pool,
+                "url": f"{list_url}?in_pool=true",
+            },
             *(
-                {"label": status.label, "value": counts.get(status, 0), "url": f"{list_url}?status={status.value}"}
+                {
+                    "label": status.label,
+                    "value": counts.get(status, 0),
+                    "figure": counts.get(status, 0),
+                    "url": f"{list_url}?status={status.value}",
+                }
                 for status in (PoolStatus.ADMITTED, PoolStatus.KEY_CONTACT, PoolStatus.CANDIDATE)
             ),
         ],

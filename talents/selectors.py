@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from registry.charts import bar_chart, pie_chart
@@ -15,13 +16,16 @@ from registry.choices import RegionLevel
 from registry.models import Region
 from registry.personal import can_reveal_personal, mask_value
 from registry.scoping import get_visible_or_404
+from registry.selectors import count_rows
 from registry.tables import bind_personal
 from registry.validators import MOBILE_RE, normalize_code
 
 from .choices import (
     AGE_BANDS,
     IN_POOL,
+    AgeBand,
     Education,
+    Ethnicity,
     EvaluationGrade,
     Gender,
     NominationKind,
@@ -70,9 +74,7 @@ def representative_related(*, user, representative: Representative) -> dict:
         .filter(representative=representative)
         .select_related("training")
         .order_by("-training__held_on", "-pk"),
-        "nominations": Nomination.objects.restrict(user)
-        .filter(representative=representative)
-        .order_by("-year", "-pk"),
+        "nominations": Nomination.objects.restrict(user).filter(representative=representative).order_by("-year", "-pk"),
         "memberships": Membership.objects.restrict(user)
         .filter(representative=representative)
         .select_related("group")
@@ -400,3 +402,70 @@ def pool_overview(*, user) -> dict:
         "group_chart": bar_chart(stats["by_group"], series=(("在组人数", "count"),), horizontal=True),
         "age_chart": bar_chart(stats["by_age"], series=(("入库人数", "count"),)),
     }
+
+
+# ---- 统计: the pool by one attribute, and its size month by month (the statistics workbook and the 工作台) ----
+POOL_BREAKDOWNS = {
+    "stratum": ("群体", SocialStratum),
+    "political_affiliation": ("政治面貌", PoliticalAffiliation),
+    "education": ("学历", Education),
+    "age_band": ("年龄段", AgeBand),
+    "gender": ("性别", Gender),
+    "ethnicity": ("民族", Ethnicity),
+    "status": ("入库状态", PoolStatus),
+}
+
+
+def pool_breakdown(*, user, region: Region | None = None, by: str) -> list[dict]:
+    """The pool (入库 and 重点联系对象) in ``region`` per value of ``by``; ``status`` counts every live record.
+
+    One query. Each row carries the 名录 query listing its people (``url``); values nobody holds are left out for the
+    long lists (民族), kept for the short ones so a zero is seen.
+    """
+    today = timezone.localdate()
+    people = Representative.objects.restrict(user).active()
+    if region is not None:
+        people = people.filter(region__path__startswith=region.path)
+    base = {"region": region.pk} if region is not None else {}
+    if by != "status":
+        people = people.filter(status__in=IN_POOL)
+        base["in_pool"] = "true"
+    choices = POOL_BREAKDOWNS[by][1].choices
+    if by == "age_band":
+        counts = people.aggregate(
+            **{band.value: Count("pk", filter=_age_condition(low, high, today)) for band, low, high in AGE_BANDS}
+        )
+    else:
+        counts = dict(people.order_by().values_list(by).annotate(n=Count("pk")))
+    list_url = reverse("talents:representative_list")
+    rows = count_rows(counts=counts, choices=choices, list_url=list_url, params=base, by=by)
+    if by == "ethnicity":
+        rows = [row for row in rows if row["count"]]
+    return rows
+
+
+POOL_TREND_NOTE = (
+    "各月末在库人数按入库状态变更记录推算：某人在该月末之前最后一次变更后的状态为“入库”或“重点联系对象”即计入；"
+    "没有变更记录的人（导入时未带日期）按现在的状态从其建档日起计入。"
+)
+
+
+def pool_size_by_month(*, user, region: Region | None = None, month_ends: list[datetime.date]) -> list[int]:
+    """People in the pool at each month end, from the dated status changes: one query."""
+    people = Representative.objects.restrict(user).active()
+    if region is not None:
+        people = people.filter(region__path__startswith=region.path)
+    aggregates = {}
+    for index, end in enumerate(month_ends):
+        changes = StatusChange.objects.filter(changed_on__lte=end)
+        later = changes.filter(representative=OuterRef("representative")).filter(
+            Q(changed_on__gt=OuterRef("changed_on")) | Q(changed_on=OuterRef("changed_on"), pk__gt=OuterRef("pk"))
+        )
+        # the person's last change by the month end put them in the pool
+        entered = changes.filter(representative=OuterRef("pk"), to_status__in=IN_POOL).exclude(Exists(later))
+        undated = ~Exists(StatusChange.objects.filter(representative=OuterRef("pk"))) & Q(
+            status__in=IN_POOL, created_at__date__lte=end
+        )
+        aggregates[f"m{index}"] = Count("pk", filter=Q(Exists(entered)) | undated)
+    counts = people.aggregate(**aggregates)
+    return [counts[f"m{index}"] for index in range(len(month_ends))]

@@ -7,6 +7,9 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
 
 from registry import roles
 from tests.factories import UserFactory, make_region_tree
@@ -61,6 +64,17 @@ def clock(request):
 def fast_password_hashing(settings):
     # the production hasher takes ~0.5 s per password by design; tests create many users
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The whole demo, built once per test module that asks for it (~40 s) through the real command, rolled back
+    after the module."""
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
+        call_command("demo_data", "--quiet")
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

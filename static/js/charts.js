@@ -1,5 +1,6 @@
 // Renders every <div class="chart" data-chart="ID"> from the JSON in <script id="ID" type="application/json">.
-// The JSON holds {type: "bar"|"line"|"pie", categories: [...], series: [{name, data}]}.
+// The JSON holds {type: "bar"|"line"|"pie", categories: [...], series: [{name, data}]}; "labels": false hides the
+// value labels (a 12-month line reads from its axis; its labels would overlap on a phone).
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
@@ -23,7 +24,7 @@
     base.yAxis = horizontal ? categoryAxis : valueAxis;
     base.series = spec.series.map(function (s) {
       return { name: s.name, type: spec.type || "bar", data: s.data, stack: spec.stacked ? "total" : undefined,
-               label: { show: spec.categories.length <= 12, position: horizontal ? "right" : "top" } };
+               label: { show: spec.labels !== false && spec.categories.length <= 12, position: horizontal ? "right" : "top" } };
     });
     return base;
   }

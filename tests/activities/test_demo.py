@@ -5,10 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from activities.choices import ActivityKind, ActivityStatus, PartyDayKind
@@ -23,16 +21,6 @@ from tests.factories import local_datetime
 pytestmark = pytest.mark.django_db
 
 MARCH_START, APRIL_START = local_datetime(2022, 3, 1, 0), local_datetime(2022, 4, 1, 0)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, built once for this module through the real command, and rolled back after it."""
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
-        call_command("demo_data", "--quiet")
-        yield
-        transaction.set_rollback(True)
 
 
 def march_volunteer_work():

@@ -76,7 +76,7 @@ def test_a_street_worker_sees_the_todos_first_then_the_months_figure_that_opens_
     stat = _activity_stat(response)
     assert stat["value"] == 2  # street A's two; not street B's, the lecture, the planned one nor this month's
     assert _list_count(client, stat["url"]) == 2
-    assert f'href="{stat["url"]}">2<'.replace("&", "&amp;") in body
+    assert f'href="{stat["url"]}" data-figure="2">2<'.replace("&", "&amp;") in body
 
 
 def test_the_district_admin_counts_every_street(client, month_world, district_admin):
