@@ -36,6 +36,11 @@ def export_reads(job: ExportJob):
     return replica_reads(after_lsn=job.options.get(AFTER_LSN))
 
 
+def _with_replica_position(options: dict) -> dict:
+    lsn = primary_lsn()  # None without a replica: the options stay the exporter's own
+    return {**options, AFTER_LSN: lsn} if lsn else dict(options)
+
+
 def export_start(*, user, exporter: Exporter) -> ExportJob:
     """Keep the export as a job for its owner and hand it to the task worker; answers at once."""
     job = ExportJob.objects.create(
@@ -43,7 +48,7 @@ def export_start(*, user, exporter: Exporter) -> ExportJob:
         exporter=exporter.identifier,
         title=exporter.title[:200],
         # the primary's WAL position now: the worker reads the replica only once it has caught up to here
-        options={**exporter.options, AFTER_LSN: primary_lsn()},
+        options=_with_replica_position(exporter.options),
         description=exporter.describe(),
     )
     job.task_id = str(run_export.enqueue(job.pk).id)[:64]

@@ -4,7 +4,7 @@ than the screen, a revealed mobile that dials."""
 
 import pytest
 
-from tests.browser.helpers import DESKTOP, PHONE, SHOTS, log_in
+from tests.browser.helpers import DESKTOP, PHONE, SHOTS, log_in, reveal_with_reason
 from tests.factories import AssignmentFactory, LiaisonFactory, OrganizationFactory, RepresentativeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,12 +72,7 @@ def test_a_detail_page_fits_a_phone_and_a_revealed_mobile_dials(browser, live_se
         page.goto(f"{live_server.url}/talents/{person.pk}/")
         page.screenshot(path=SHOTS / "usability_phone_representative.png", full_page=True)
         assert _page_width(page) <= PHONE["width"]
-        reveal = page.get_by_test_id("reveal-mobile")
-        reveal.get_by_role("button", name="显示").click()
-        reveal.locator("[data-reveal-reason]").fill("电话通知参加培训")
-        reveal.get_by_role("button", name="确认显示").click()
-        link = page.get_by_test_id("revealed-value")
-        link.wait_for()
+        link = reveal_with_reason(page, "mobile", "电话通知参加培训")
         assert link.get_attribute("href") == "tel:13912345678"
         assert _page_width(page) <= PHONE["width"]
         # the title wraps between words, never inside one

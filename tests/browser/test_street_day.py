@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from organizations.models import AnnualSurvey, Assignment
-from tests.browser.helpers import DESKTOP, PHONE, SHOTS, log_in
+from tests.browser.helpers import DESKTOP, PHONE, SHOTS, log_in, reveal_with_reason
 from tests.factories import AssignmentFactory, LiaisonFactory, OrganizationFactory, RepresentativeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -106,13 +106,8 @@ def test_a_street_workers_round(browser, live_server, street_a_user, round_recor
         page.goto(f"{live_server.url}/talents/?q=zm")
         page.locator("[data-testid=object-table] tbody tr").first.get_by_role("link", name="周敏").click()
         page.wait_for_url(f"{live_server.url}/talents/{person.pk}/")
-        reveal = page.get_by_test_id("reveal-mobile")
-        assert "138****5678" in reveal.inner_text()
-        reveal.get_by_role("button", name="显示").click()
-        reveal.locator("[data-reveal-reason]").fill("电话约定上门摸底时间")
-        reveal.get_by_role("button", name="确认显示").click()
-        link = page.get_by_test_id("revealed-value")
-        link.wait_for()
+        assert "138****5678" in page.get_by_test_id("reveal-mobile").inner_text()
+        link = reveal_with_reason(page, "mobile", "电话约定上门摸底时间")
         assert link.get_attribute("href") == "tel:13812345678"
         _fits(page, viewport, "显示并拨打手机号", f"{size}_7_call")
     finally:

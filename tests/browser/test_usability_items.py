@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from organizations.models import Organization
 from talents.models import Representative
-from tests.browser.helpers import PHONE, SHOTS, log_in
+from tests.browser.helpers import PHONE, SHOTS, log_in, reveal_with_reason
 from tests.factories import EvaluationFactory, OrganizationFactory, RepresentativeFactory, valid_id_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,13 +59,8 @@ def test_a_landline_is_a_contact_phone_not_a_personal_mobile(phone_page, live_se
     phone_page.wait_for_url(f"{live_server.url}/organizations/{organization.pk}/")
     assert Organization.objects.get(pk=organization.pk).contact_phone == "0755-2345 6789"
     # masked as a landline (area code and last four kept), and once shown it dials
-    reveal = phone_page.get_by_test_id("reveal-contact_phone")
-    assert "0755-**** 6789" in reveal.inner_text()
-    reveal.get_by_role("button", name="显示").click()
-    reveal.locator("[data-reveal-reason]").fill("电话核实地址")
-    reveal.get_by_role("button", name="确认显示").click()
-    dial = phone_page.get_by_test_id("revealed-value")
-    dial.wait_for()
+    assert "0755-**** 6789" in phone_page.get_by_test_id("reveal-contact_phone").inner_text()
+    dial = reveal_with_reason(phone_page, "contact_phone", "电话核实地址")
     assert dial.get_attribute("href") == "tel:0755-23456789"
     _shot(phone_page, "7_landline")
 
