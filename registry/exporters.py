@@ -29,6 +29,7 @@ class SheetColumn:
     width: int = 14
     personal: bool = False  # holds personal data: the access log names it when written in clear
     number_format: str | None = None  # e.g. "0.0%", "#,##0.00"
+    wrap: bool = False  # long text (a briefing paragraph) wraps within the column's width
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Sheet:
     chart: ChartSpec | None = None
     notes: list[str] = field(default_factory=list)  # lines written above the table (period, scope, briefing)
     model: Any = None  # the model whose records the rows are (access log), when they are records
+    print_fit: bool = False  # printed on A4 landscape, one page wide (a table with its chart beside it)
     # filled while the rows are consumed: which records were written (access log); see RecordIds
     record_ids: "RecordIds | None" = None
 

@@ -83,6 +83,7 @@ class _Formats:
         self.date = workbook.add_format({"num_format": DATE_FORMAT})
         self.datetime = workbook.add_format({"num_format": DATETIME_FORMAT})
         self.bold = workbook.add_format({"bold": True})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self._numbers: dict[str, object] = {}
 
     def number(self, number_format: str | None):
@@ -104,7 +105,9 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
-def _write_rows(worksheet, rows, first_row: int, number_formats: list, formats: _Formats, tick: Callable) -> int:
+def _write_rows(
+    worksheet, rows, first_row: int, number_formats: list, string_formats: list, formats: _Formats, tick: Callable
+) -> int:
     """Write every row from ``first_row`` on; return how many. The per-cell work is one type test and one call.
 
     The undecorated _write_* methods (xlsxwriter pinned in pyproject.toml) skip the A1-notation argument check
@@ -127,7 +130,7 @@ def _write_rows(worksheet, rows, first_row: int, number_formats: list, formats: 
                         value = illegal("", value)
                     if value.startswith(prefixes):
                         value = "'" + value
-                    write_string(row_number, column, value)
+                    write_string(row_number, column, value, string_formats[column])
             elif kind is int or kind is float:
                 write_number(row_number, column, value, number_formats[column])
             elif value is None:
@@ -232,7 +235,12 @@ def write_xlsx(exporter: Exporter, target, *, progress: Callable[[int], None] | 
             worksheet.write_string(header_row, index, cell_text(column.label), formats.header)
         worksheet.freeze_panes(header_row + 1, 0)
         number_formats = [formats.number(c.number_format) for c in sheet.columns]
-        count = _write_rows(worksheet, sheet.rows, header_row + 1, number_formats, formats, tick)
+        string_formats = [formats.wrap if c.wrap else None for c in sheet.columns]
+        count = _write_rows(worksheet, sheet.rows, header_row + 1, number_formats, string_formats, formats, tick)
+        if sheet.print_fit:
+            worksheet.set_paper(9)  # A4
+            worksheet.set_landscape()
+            worksheet.fit_to_pages(1, 0)
         _add_chart(workbook, worksheet, sheet, name, header_row, count)
         outcome.rows += count
         outcome.sheets.append((name, count))

@@ -26,7 +26,13 @@ def topic_sheet(topic: Topic) -> Sheet:
     ]
     rows = [[row.get(column.key) for column in topic.columns] for row in topic.rows]
     return Sheet(
-        title=topic.title[:31], columns=columns, rows=rows, total=len(rows), chart=topic.chart, notes=topic.notes
+        title=topic.title[:31],
+        columns=columns,
+        rows=rows,
+        total=len(rows),
+        chart=topic.chart,
+        notes=topic.notes,
+        print_fit=True,
     )
 
 
@@ -70,7 +76,8 @@ class StatisticsWorkbook(Exporter):
         )
         return Sheet(
             title="封面",
-            columns=[SheetColumn("项目", width=12), SheetColumn("内容", width=100)],
+            columns=[SheetColumn("项目", width=12), SheetColumn("内容", width=90, wrap=True)],
+            print_fit=True,
             rows=rows,
             total=len(rows),
             notes=[f"{place_name(self.region)}统战工作统计报表（{self.period.label}）"],
