@@ -119,6 +119,7 @@ def export_run(*, job: ExportJob) -> None:
             with export_reads(job):
                 options = {key: value for key, value in job.options.items() if key != AFTER_LSN}
                 exporter = exporter_class(user=user, options=options)
+                exporter.check_allowed()
                 total = exporter.estimate_rows(cap=settings.EXPORT_MAX_COUNT) or None
                 _update(job, progress_total=total)
                 outcome = write_xlsx(exporter, spool, progress=_Progress(job))

@@ -89,6 +89,12 @@ class Exporter:
         """{Chinese label: value} of the chosen options, for the 导出说明 sheet and the job list."""
         return {}
 
+    def check_allowed(self) -> None:
+        """Raise PermissionDenied (with a Chinese reason) when the user may no longer make this export.
+
+        The task worker asks it before writing: a job runs with its owner's rights of now, not of the request.
+        """
+
     @property
     def title(self) -> str:
         """What this export holds (导出内容, the file name); by default the exporter's name."""

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from organizations.selectors import scope_root
@@ -10,6 +11,7 @@ from registry.models import Region
 
 from .briefing import briefing
 from .periods import Period
+from .permissions import may_pull_statistics
 from .statistics import Topic, statistics
 
 NUMBER_FORMATS = {"count": "#,##0", "number": "#,##0.##", "money": "#,##0.00", "rate": "0.0%"}
@@ -57,6 +59,10 @@ class StatisticsWorkbook(Exporter):
     @property
     def title(self) -> str:
         return f"{place_name(self.region)}统计报表（{self.period.label}）"
+
+    def check_allowed(self) -> None:
+        if not may_pull_statistics(self.user):
+            raise PermissionDenied("您已没有导出统计报表的权限。")
 
     def describe(self) -> dict[str, str]:
         return {"统计期间": self.period.label, "统计范围": place_name(self.region)}

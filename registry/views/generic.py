@@ -234,12 +234,15 @@ class ListExporter(TableExporter):
         request.resolver_match = match
         view = view_class(**match.func.view_initkwargs)
         view.setup(request, *match.args, **match.kwargs)
-        # the permissions the request checked, checked again now (they may have been withdrawn meanwhile)
-        opts = view.model._meta
-        if not self.user.has_perms([f"{opts.app_label}.{view.action}_{opts.model_name}", *view.extra_permissions]):
-            raise PermissionDenied(f"您已没有导出“{opts.verbose_name}”的权限。")
         filterset, queryset, _ = view.filtered_queryset()
         return view, filterset, queryset
+
+    def check_allowed(self) -> None:
+        """The permissions the request checked, checked again by the worker (they may have been withdrawn)."""
+        opts = self.model._meta
+        permissions = [f"{opts.app_label}.{self.view.action}_{opts.model_name}", *self.view.extra_permissions]
+        if not self.user.has_perms(permissions):
+            raise PermissionDenied(f"您已没有导出“{opts.verbose_name}”的权限。")
 
     def estimate_rows(self, *, cap: int) -> int:
         # the ids of at most cap + 1 rows, counted: bounded however large the table is

@@ -206,3 +206,19 @@ def test_the_page_and_workbook_queries_do_not_grow_with_the_records(client, tree
     assert counts[0] == counts[1], counts
     # the workbook's count covers the whole round: the request starting the job, the worker, the download
     assert counts[0][0] <= 60 and counts[0][1] <= 80, counts
+
+
+def test_a_workbook_job_runs_with_its_owners_rights_of_now(client, records, analyst):
+    """The worker asks the workbook whether its owner may still pull statistics, as it asks every exporter."""
+    from registry import export_jobs
+    from registry.models import ExportJob, ExportStatus
+
+    client.force_login(analyst)
+    assert client.get(f"/reports/workbook/?period=year&year={last_year()}").status_code == 302
+    job = ExportJob.objects.latest("pk")
+    analyst.groups.clear()
+    analyst.user_permissions.clear()
+    export_jobs.export_run(job=ExportJob.objects.select_related("user").get(pk=job.pk))
+    job.refresh_from_db()
+    assert job.status == ExportStatus.FAILED
+    assert job.message == "未导出：您已没有导出统计报表的权限。"
