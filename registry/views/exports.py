@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from registry import export_jobs
 from registry.exporting import XLSX_CONTENT_TYPE
 from registry.models import ExportJob, ExportStatus
+from registry.views.generic import progress_fragment
 
 PAGE_SIZE = 50
 STALLED_AFTER = datetime.timedelta(minutes=2)
@@ -44,10 +45,7 @@ def export_job_view(request, pk):
 def export_job_status_view(request, pk):
     """The progress fragment the job page polls; once the file is ready (or the job failed) the page reloads."""
     job = _job_for(request.user, pk)
-    response = render(request, "includes/export_progress.html", _state(job))
-    if not job.is_active:
-        response["HX-Refresh"] = "true"
-    return response
+    return progress_fragment(request, "includes/export_progress.html", _state(job), active=job.is_active)
 
 
 @require_GET

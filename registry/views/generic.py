@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.views.generic import TemplateView
 
@@ -512,3 +512,12 @@ class ObjectDeleteView(ModelPermissionMixin, TemplateView):
 
 def querystring(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def progress_fragment(request, template: str, context: dict, *, active: bool):
+    """The progress fragment a background job's page polls (imports, exports); once the job is no longer
+    active the page reloads itself to show the outcome."""
+    response = render(request, template, context)
+    if not active:
+        response["HX-Refresh"] = "true"
+    return response

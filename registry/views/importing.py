@@ -18,6 +18,7 @@ from registry import importing
 from registry.importing import jobs
 from registry.models import ImportRecord, ImportStatus
 from registry.permissions import may_download_import_errors
+from registry.views.generic import progress_fragment
 
 PAGE_SIZE = 100
 STALLED_AFTER = datetime.timedelta(minutes=2)
@@ -138,10 +139,8 @@ def import_record_view(request, pk):
 def import_record_status_view(request, pk):
     """The progress fragment the record page polls; once the work is done the page reloads itself."""
     record = _record_for(request.user, pk)
-    response = render(request, "includes/import_progress.html", {"record": record, **_job_state(record)})
-    if not record.is_active:
-        response["HX-Refresh"] = "true"
-    return response
+    context = {"record": record, **_job_state(record)}
+    return progress_fragment(request, "includes/import_progress.html", context, active=record.is_active)
 
 
 @require_POST
